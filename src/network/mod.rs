@@ -178,3 +178,5 @@ impl Network {
         self.z0.rows().into_iter().all(|r| r == first)
     }
 }
+
+pub mod params;

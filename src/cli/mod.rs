@@ -1,0 +1,38 @@
+//! The `sireach` command line: a thin layer of argument parsing over the library. Every
+//! computation lives in the library; this module only reads arguments, calls it, and prints.
+
+mod touchstone;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// sireach: signal-integrity modelling, from Touchstone files to link reach.
+#[derive(Parser, Debug)]
+#[command(name = "sireach", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read, describe and convert Touchstone files (v1.0/1.1, v2.0/2.1).
+    #[command(subcommand)]
+    Touchstone(touchstone::TouchstoneCmd),
+}
+
+/// Run the command line; errors are printed as `error: …` with their file position.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Touchstone(cmd) => touchstone::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

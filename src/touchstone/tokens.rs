@@ -1,0 +1,341 @@
+//! The data-section tokenizer: one pass over the bytes of a Touchstone data block, turning
+//! whitespace-separated numbers into `f64`s, skipping `!` comments, and remembering just enough
+//! structure to check records and to place errors: where each line's first value is, and where
+//! the HFSS `! Port Impedance` comments are.
+//!
+//! Large blocks are split at line boundaries and tokenized in parallel ([`tokenize`]); each chunk
+//! keeps its own value vector (no concatenation copy), and [`Values`] indexes across them.
+//! [`tokenize_naive`] is the obvious line-by-line oracle the fast path is tested against.
+
+use memchr::memchr;
+
+/// Why tokenizing stopped early.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenError {
+    /// Text that does not parse as a finite number, starting at this byte (absolute offset).
+    NotANumber { byte: usize },
+}
+
+/// What one chunk of the data section held.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Chunk {
+    /// The numbers, in file order.
+    pub values: Vec<f64>,
+    /// For every line that holds numbers: the chunk-local index of its first number.
+    pub line_starts: Vec<usize>,
+    /// HFSS `! Port Impedance` comments: (number of values before it, chunk-local; byte offset
+    /// of the `!`, absolute).
+    pub impedance_comments: Vec<(usize, usize)>,
+}
+
+/// Numbers of a data section held in chunks, addressed by a global index.
+#[derive(Debug, Default)]
+pub struct Values {
+    pub chunks: Vec<Chunk>,
+    /// `offsets[c]` is the global index of chunk `c`'s first value; one extra entry at the end.
+    pub offsets: Vec<usize>,
+}
+
+impl Values {
+    fn new(chunks: Vec<Chunk>) -> Self {
+        let mut offsets = Vec::with_capacity(chunks.len() + 1);
+        let mut total = 0;
+        for c in &chunks {
+            offsets.push(total);
+            total += c.values.len();
+        }
+        offsets.push(total);
+        Values { chunks, offsets }
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.last().copied().unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The chunk holding global index `g` (which must be `< len()`).
+    pub fn chunk_of(&self, g: usize) -> usize {
+        // the last chunk whose first index is <= g; it holds g because the next one starts > g
+        self.offsets.partition_point(|&o| o <= g) - 1
+    }
+
+    /// The value at global index `g` (which must be `< len()`).
+    pub fn get(&self, g: usize) -> f64 {
+        let c = self.chunk_of(g);
+        self.chunks[c].values[g - self.offsets[c]]
+    }
+
+    /// Copy global range `[start, start + out.len())` into `out`.
+    pub fn copy_range(&self, start: usize, out: &mut [f64]) {
+        let mut g = start;
+        let mut written = 0;
+        while written < out.len() {
+            let c = self.chunk_of(g);
+            let local = g - self.offsets[c];
+            let avail = &self.chunks[c].values[local..];
+            let n = avail.len().min(out.len() - written);
+            out[written..written + n].copy_from_slice(&avail[..n]);
+            written += n;
+            g += n;
+        }
+    }
+
+    /// A contiguous slice for `[start, start+len)` when it lies in one chunk.
+    pub fn slice(&self, start: usize, len: usize) -> Option<&[f64]> {
+        let c = self.chunk_of(start);
+        let local = start - self.offsets[c];
+        self.chunks[c].values.get(local..local + len)
+    }
+
+    /// Global indices of the first value of every line, in order.
+    pub fn line_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.chunks
+            .iter()
+            .zip(&self.offsets)
+            .flat_map(|(c, &off)| c.line_starts.iter().map(move |&i| i + off))
+    }
+
+    /// `(values before it, byte offset)` of every HFSS port-impedance comment, globally indexed.
+    pub fn impedance_comments(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.chunks.iter().zip(&self.offsets).flat_map(|(c, &off)| {
+            c.impedance_comments
+                .iter()
+                .map(move |&(i, b)| (i + off, b))
+        })
+    }
+}
+
+#[inline]
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t' || b == b'\r' || b == b'\x0c' || b == b'\x0b'
+}
+
+/// True when a comment body (after `!`) starts a port-impedance block.
+fn is_impedance_comment(body: &[u8]) -> bool {
+    let t = trim_start(body);
+    t.len() >= 14 && t[..14].eq_ignore_ascii_case(b"port impedance")
+}
+
+pub(crate) fn trim_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|&&c| is_space(c)).count();
+    &b[n..]
+}
+
+/// Parse one number at the start of `b`; return it and the bytes used. The number must be
+/// followed by whitespace, a comment, or the end of the block, and be finite.
+#[inline]
+pub fn parse_number(b: &[u8]) -> Option<(f64, usize)> {
+    let (v, n) = fast_float2::parse_partial::<f64, _>(b).ok()?;
+    if n == 0 || !v.is_finite() {
+        return None;
+    }
+    match b.get(n) {
+        None => Some((v, n)),
+        Some(&c) if is_space(c) || c == b'\n' || c == b'!' => Some((v, n)),
+        Some(_) => None,
+    }
+}
+
+/// Tokenize `block` (which starts at absolute byte `base` of the file) sequentially.
+pub fn tokenize_chunk(block: &[u8], base: usize) -> Result<Chunk, TokenError> {
+    let mut out = Chunk {
+        values: Vec::with_capacity(block.len() / 12),
+        line_starts: Vec::with_capacity(block.len() / 100),
+        impedance_comments: Vec::new(),
+    };
+    let mut i = 0;
+    let n = block.len();
+    let mut first_on_line = true;
+    while i < n {
+        let b = block[i];
+        if is_space(b) {
+            i += 1;
+        } else if b == b'\n' {
+            first_on_line = true;
+            i += 1;
+        } else if b == b'!' {
+            let end = memchr(b'\n', &block[i..]).map_or(n, |k| i + k);
+            if is_impedance_comment(&block[i + 1..end]) {
+                out.impedance_comments.push((out.values.len(), base + i));
+            }
+            i = end;
+        } else {
+            match parse_number(&block[i..]) {
+                Some((v, used)) => {
+                    if first_on_line {
+                        out.line_starts.push(out.values.len());
+                        first_on_line = false;
+                    }
+                    out.values.push(v);
+                    i += used;
+                }
+                None => return Err(TokenError::NotANumber { byte: base + i }),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Tokenize `block` (absolute start `base`) with up to `threads` threads, splitting at line
+/// boundaries. Blocks under `min_parallel_bytes` are done on the calling thread.
+pub fn tokenize(
+    block: &[u8],
+    base: usize,
+    threads: usize,
+    min_parallel_bytes: usize,
+) -> Result<Values, TokenError> {
+    let threads = threads.max(1);
+    if threads == 1 || block.len() < min_parallel_bytes {
+        return Ok(Values::new(vec![tokenize_chunk(block, base)?]));
+    }
+    // Split into `4 * threads` pieces at line ends, so work balances without tiny chunks.
+    let pieces = threads * 4;
+    let target = block.len() / pieces;
+    let mut bounds = vec![0usize];
+    let mut at = 0;
+    while at < block.len() {
+        let want = (at + target).min(block.len());
+        let end = if want >= block.len() {
+            block.len()
+        } else {
+            memchr(b'\n', &block[want..]).map_or(block.len(), |k| want + k + 1)
+        };
+        bounds.push(end);
+        at = end;
+    }
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let run = || {
+        use rayon::prelude::*;
+        ranges
+            .par_iter()
+            .map(|&(a, b)| tokenize_chunk(&block[a..b], base + a))
+            .collect::<Result<Vec<Chunk>, TokenError>>()
+    };
+    let mut chunks = match pool {
+        Ok(p) => p.install(run)?,
+        Err(_) => run()?,
+    };
+    // A line split by the boundary cannot happen (we split after '\n'), but a chunk starting
+    // with a line's continuation does: the first value of every chunk after the first starts
+    // a new line only if the previous chunk ended with '\n', which it always does.
+    chunks.retain(|c| !c.values.is_empty() || !c.impedance_comments.is_empty());
+    Ok(Values::new(chunks))
+}
+
+/// The oracle: line by line with `str::split_whitespace` and `str::parse::<f64>`.
+pub fn tokenize_naive(block: &[u8], base: usize) -> Result<Chunk, TokenError> {
+    let mut out = Chunk::default();
+    let mut line_start = 0usize;
+    for line in block.split(|&b| b == b'\n') {
+        let (data, comment) = match line.iter().position(|&b| b == b'!') {
+            Some(k) => (&line[..k], Some(&line[k + 1..])),
+            None => (line, None),
+        };
+        let mut first = true;
+        let mut k = 0;
+        while k < data.len() {
+            if is_space(data[k]) {
+                k += 1;
+                continue;
+            }
+            let end = data[k..]
+                .iter()
+                .position(|&b| is_space(b))
+                .map_or(data.len(), |e| k + e);
+            let text = std::str::from_utf8(&data[k..end]).map_err(|_| TokenError::NotANumber {
+                byte: base + line_start + k,
+            })?;
+            let v: f64 = text.parse().map_err(|_| TokenError::NotANumber {
+                byte: base + line_start + k,
+            })?;
+            if !v.is_finite() {
+                return Err(TokenError::NotANumber {
+                    byte: base + line_start + k,
+                });
+            }
+            if first {
+                out.line_starts.push(out.values.len());
+                first = false;
+            }
+            out.values.push(v);
+            k = end;
+        }
+        if let Some(c) = comment
+            && is_impedance_comment(c)
+        {
+            out.impedance_comments
+                .push((out.values.len(), base + line_start + data.len()));
+        }
+        line_start += line.len() + 1;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(v: &Values) -> Chunk {
+        Chunk {
+            values: (0..v.len()).map(|g| v.get(g)).collect(),
+            line_starts: v.line_starts().collect(),
+            impedance_comments: v.impedance_comments().collect(),
+        }
+    }
+
+    #[test]
+    fn numbers_comments_and_lines() {
+        let text = b"1 2.5 -3e2\n  4 ! c 9\n! Port Impedance 50 0\n\t+5 .5\r\n";
+        let c = tokenize_chunk(text, 0).unwrap();
+        assert_eq!(c.values, vec![1.0, 2.5, -300.0, 4.0, 5.0, 0.5]);
+        assert_eq!(c.line_starts, vec![0, 3, 4]);
+        assert_eq!(c.impedance_comments, vec![(4, 21)]);
+        assert_eq!(tokenize_naive(text, 0).unwrap(), c);
+    }
+
+    #[test]
+    fn rejects_text_and_nonfinite() {
+        for (t, at) in [
+            (&b"1 2 x"[..], 4),
+            (b"1 2,5", 2),
+            (b"1 nan", 2),
+            (b"1 inf 2", 2),
+            (b"1 1.0.0", 2),
+        ] {
+            assert_eq!(
+                tokenize_chunk(t, 10),
+                Err(TokenError::NotANumber { byte: 10 + at }),
+                "{:?}",
+                std::str::from_utf8(t)
+            );
+            assert!(tokenize_naive(t, 10).is_err());
+        }
+    }
+
+    #[test]
+    fn parallel_equals_sequential_equals_naive() {
+        let mut text = String::new();
+        for k in 0..3000 {
+            text.push_str(&format!("{k}.5 {} -{}e-3\n", k * 2, k));
+            if k % 7 == 0 {
+                text.push_str("   ! Port Impedance 1 2\n\n");
+            }
+            text.push_str(&format!("\t {:.9e} 1\n", k as f64 * 0.37));
+        }
+        let b = text.as_bytes();
+        let seq = tokenize(b, 5, 1, 0).unwrap();
+        let par = tokenize(b, 5, 2, 0).unwrap();
+        assert!(par.chunks.len() > 2);
+        assert_eq!(flat(&seq), flat(&par));
+        assert_eq!(flat(&seq), tokenize_naive(b, 5).unwrap());
+        let mut buf = vec![0.0; 100];
+        par.copy_range(4000, &mut buf);
+        for (k, v) in buf.iter().enumerate() {
+            assert_eq!(*v, seq.get(4000 + k));
+        }
+    }
+}
