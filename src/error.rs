@@ -148,7 +148,11 @@ impl fmt::Display for Error {
         match &*self.0 {
             ErrorKind::Io { path, source } => write!(f, "{}: {}", path.display(), source),
             ErrorKind::Parse { pos, message, .. } => {
-                write!(f, "{pos}: {message} (line {}, byte {})", pos.line, pos.byte)
+                write!(
+                    f,
+                    "{pos}: {message} (line {}, column {}, byte {})",
+                    pos.line, pos.column, pos.byte
+                )
             }
             ErrorKind::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             ErrorKind::Singular {

@@ -14,6 +14,7 @@
 //!   version 2 data are in ohms and siemens;
 //! - HFSS `! Port Impedance` comments give each frequency's complex port references.
 
+use std::mem::MaybeUninit;
 use std::path::Path;
 
 use memchr::{memchr, memchr_iter, memrchr};
@@ -305,8 +306,7 @@ impl<'a> Reader<'a> {
             matrix: header.matrix_format,
             swap_21_12: n == 2 && header.two_port_order != Some(TwoPortOrder::Order12_21),
         };
-        let mut raw = Array3::<Complex64>::zeros((nfreq, n, n));
-        assemble(&values, &layout, &mut raw, self.threads);
+        let raw = assemble(&values, &layout, nfreq, self.threads);
         let mult = header.unit.multiplier();
         let frequency_hz = Array1::from_iter(scan.frequencies.iter().map(|f| f * mult));
 
@@ -1083,7 +1083,7 @@ fn to_complex(format: DataFormat, a: f64, b: f64) -> Complex64 {
 }
 
 /// Fill one `n x n` matrix from a record's `2 * entries` values (the frequency already removed).
-fn fill_matrix(l: &Layout, vals: &[f64], out: &mut [Complex64]) {
+fn fill_matrix(l: &Layout, vals: &[f64], out: &mut [MaybeUninit<Complex64>]) {
     let n = l.n;
     let mut k = 0;
     let mut next = || {
@@ -1094,13 +1094,13 @@ fn fill_matrix(l: &Layout, vals: &[f64], out: &mut [Complex64]) {
     match l.matrix {
         MatrixFormat::Full => {
             if l.swap_21_12 {
-                out[0] = next();
-                out[2] = next();
-                out[1] = next();
-                out[3] = next();
+                out[0].write(next());
+                out[2].write(next());
+                out[1].write(next());
+                out[3].write(next());
             } else {
                 for o in out.iter_mut().take(n * n) {
-                    *o = next();
+                    o.write(next());
                 }
             }
         }
@@ -1108,8 +1108,8 @@ fn fill_matrix(l: &Layout, vals: &[f64], out: &mut [Complex64]) {
             for i in 0..n {
                 for j in 0..=i {
                     let z = next();
-                    out[i * n + j] = z;
-                    out[j * n + i] = z;
+                    out[i * n + j].write(z);
+                    out[j * n + i].write(z);
                 }
             }
         }
@@ -1117,25 +1117,20 @@ fn fill_matrix(l: &Layout, vals: &[f64], out: &mut [Complex64]) {
             for i in 0..n {
                 for j in i..n {
                     let z = next();
-                    out[i * n + j] = z;
-                    out[j * n + i] = z;
+                    out[i * n + j].write(z);
+                    out[j * n + i].write(z);
                 }
             }
         }
     }
 }
 
-/// Convert every record into `out` (`[nfreq, n, n]`), in parallel over records.
-fn assemble(values: &Values, l: &Layout, out: &mut Array3<Complex64>, threads: usize) {
+/// Convert every record into a `[nfreq, n, n]` array, in parallel over records. Every entry is
+/// written (full, or both triangles), so the array starts uninitialised instead of zeroed.
+fn assemble(values: &Values, l: &Layout, nrec: usize, threads: usize) -> Array3<Complex64> {
     let nn = l.n * l.n;
-    let nrec = out.dim().0;
-    if nrec == 0 || nn == 0 {
-        return;
-    }
-    let Some(flat) = out.as_slice_mut() else {
-        unreachable!("a freshly allocated array is contiguous")
-    };
-    let convert = |first: usize, block: &mut [Complex64]| {
+    let mut out = Array3::<Complex64>::uninit((nrec, l.n, l.n));
+    let convert = |first: usize, block: &mut [MaybeUninit<Complex64>]| {
         let mut tmp = Vec::new();
         for (k, m) in block.chunks_exact_mut(nn).enumerate() {
             let g = (first + k) * l.rl;
@@ -1150,13 +1145,21 @@ fn assemble(values: &Values, l: &Layout, out: &mut Array3<Complex64>, threads: u
             fill_matrix(l, &rec[1..], m);
         }
     };
-    if threads <= 1 || nrec * l.rl < 1 << 16 {
-        convert(0, flat);
-        return;
+    if nrec > 0 && nn > 0 {
+        let Some(flat) = out.as_slice_mut() else {
+            unreachable!("a freshly allocated array is contiguous")
+        };
+        if threads <= 1 || nrec * l.rl < 1 << 16 {
+            convert(0, flat);
+        } else {
+            use rayon::prelude::*;
+            let per = nrec.div_ceil(threads * 4);
+            flat.par_chunks_mut(per * nn)
+                .enumerate()
+                .for_each(|(c, block)| convert(c * per, block));
+        }
     }
-    use rayon::prelude::*;
-    let per = nrec.div_ceil(threads * 4);
-    flat.par_chunks_mut(per * nn)
-        .enumerate()
-        .for_each(|(c, block)| convert(c * per, block));
+    // SAFETY: `fill_matrix` writes all n*n entries of every record (full matrices entry by
+    // entry, triangular ones both halves), and there are exactly `nrec` records.
+    unsafe { out.assume_init() }
 }
