@@ -332,17 +332,61 @@ fn uniform_step(net: &Network) -> Option<f64> {
 
 fn convert(a: ConvertArgs) -> Result<ExitCode> {
     let t = read(&a.input, &a.read, a.read.strict)?;
-    let net = t.network;
+    let mut net = t.network;
+    if let Some(pairing) = &a.mixed_mode {
+        let _ = pairing;
+        return Err(Error::invalid("--mixed-mode is not available yet"));
+    }
+    if let Some(r) = a.renormalise {
+        let _ = r;
+        return Err(Error::invalid("--renormalise is not available yet"));
+    }
     let is_json = a
         .output
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let _ = (&a.format, &a.version, &a.unit, &a.mixed_mode, &a.renormalise, &a.precision);
     if is_json {
         let text = touchstone::json::to_json(&net);
-        std::fs::write(&a.output, text).map_err(|e| Error::io(&a.output, e))?;
-        return Ok(ExitCode::SUCCESS);
+        return std::fs::write(&a.output, text)
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(|e| Error::io(&a.output, e));
     }
-    let _ = (DataFormat::RI,);
-    Err(Error::invalid("Touchstone output is not written yet"))
+    let version = match a.version.as_deref() {
+        None => {
+            // keep the input's version unless the name asks for .ts
+            let ts = a.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("ts"));
+            if ts || t.header.version.is_v2() {
+                if t.header.version == Version::V2_1 { Version::V2_1 } else { Version::V2_0 }
+            } else {
+                Version::V1
+            }
+        }
+        Some("1") | Some("1.0") | Some("1.1") => Version::V1,
+        Some("2") | Some("2.0") => Version::V2_0,
+        Some("2.1") => Version::V2_1,
+        Some(v) => return Err(Error::invalid(format!("--version 1, 2 or 2.1, found `{v}`"))),
+    };
+    let opts = touchstone::WriteOptions {
+        version,
+        format: match a.format {
+            Some(FormatArg::Ri) => DataFormat::RI,
+            Some(FormatArg::Ma) => DataFormat::MA,
+            Some(FormatArg::Db) => DataFormat::DB,
+            None => t.header.format,
+        },
+        unit: match a.unit {
+            Some(UnitArg::Hz) => FrequencyUnit::Hz,
+            Some(UnitArg::Khz) => FrequencyUnit::KHz,
+            Some(UnitArg::Mhz) => FrequencyUnit::MHz,
+            Some(UnitArg::Ghz) => FrequencyUnit::GHz,
+            None => t.header.unit,
+        },
+        precision: a.precision,
+        ..Default::default()
+    };
+    if net.name.is_empty() {
+        net.name = "network".into();
+    }
+    touchstone::write_path(&net, &a.output, &opts)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,8 @@ pub mod header;
 pub mod json;
 mod read;
 pub mod tokens;
+mod write;
 
 pub use header::{DataFormat, FrequencyUnit, Header, MatrixFormat, TwoPortOrder, Version};
+pub use write::{WriteOptions, write_path, write_string};
 pub use read::{ReadOptions, Touchstone, Warning, nports_from_name, read_bytes, read_path};

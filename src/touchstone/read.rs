@@ -311,7 +311,12 @@ impl<'a> Reader<'a> {
         let frequency_hz = Array1::from_iter(scan.frequencies.iter().map(|f| f * mult));
 
         // References: option line / [Reference], or HFSS per-frequency comments.
-        let mut z0 = Array2::from_shape_fn((nfreq, n), |(_, p)| header.reference_ohm[p]);
+        let column_z0 = match &header.mixed_mode_order {
+            Some(order) => mixed_mode_references(order, &header.reference_ohm)
+                .map_err(|m| self.err(0, K::InvalidKeywordValue, m))?,
+            None => header.reference_ohm.clone(),
+        };
+        let mut z0 = Array2::from_shape_fn((nfreq, n), |(_, p)| column_z0[p]);
         let mut header = header;
         let mut wave = WaveDef::Power;
         let mut hfss = false;
@@ -1027,6 +1032,51 @@ impl<'a> Reader<'a> {
         }
         Ok(rows)
     }
+}
+
+/// The reference of each column of a `[Mixed-Mode Order]` file. `[Reference]` gives the
+/// single-ended ports' references (Touchstone 2.0, §"[Mixed-Mode Order]"); a differential mode
+/// of ports p, q is referred to `r_p + r_q` and a common mode to `r_p r_q / (r_p + r_q)` (the
+/// series and parallel combinations: 2r and r/2 for equal references, as scikit-rf does).
+pub fn mixed_mode_references(
+    order: &[String],
+    single_ended: &[Complex64],
+) -> std::result::Result<Vec<Complex64>, String> {
+    let n = single_ended.len();
+    let port = |t: &str, tok: &str| -> std::result::Result<usize, String> {
+        let p: usize = t.trim().parse().map_err(|_| {
+            format!("a port number in `[Mixed-Mode Order]` entry `{tok}`, found `{t}`")
+        })?;
+        if p == 0 || p > n {
+            return Err(format!(
+                "ports 1 to {n} in `[Mixed-Mode Order]` entry `{tok}`, found {p}"
+            ));
+        }
+        Ok(p - 1)
+    };
+    order
+        .iter()
+        .map(|tok| {
+            let (kind, rest) = tok.split_at(tok.len().min(1));
+            match kind {
+                "S" | "s" => Ok(single_ended[port(rest, tok)?]),
+                "D" | "d" | "C" | "c" => {
+                    let (a, b) = rest.split_once(',').ok_or_else(|| {
+                        format!("`D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`")
+                    })?;
+                    let (ra, rb) = (single_ended[port(a, tok)?], single_ended[port(b, tok)?]);
+                    Ok(if kind.eq_ignore_ascii_case("d") {
+                        ra + rb
+                    } else {
+                        ra * rb / (ra + rb)
+                    })
+                }
+                _ => Err(format!(
+                    "`S<p>`, `D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`"
+                )),
+            }
+        })
+        .collect()
 }
 
 struct Scan {
