@@ -69,7 +69,10 @@ fn every_corpus_file_agrees_with_scikit_rf_or_is_a_clear_error() {
             match got {
                 Err(e) if e.position().is_some() => rejected += 1,
                 Err(e) => failures.push(format!("{name}: error without a position: {e}")),
-                Ok(_) => failures.push(format!("{name}: skrf rejects it ({}) but sireach read it", dump["error"])),
+                Ok(_) => failures.push(format!(
+                    "{name}: skrf rejects it ({}) but sireach read it",
+                    dump["error"]
+                )),
             }
             continue;
         }
@@ -78,7 +81,10 @@ fn every_corpus_file_agrees_with_scikit_rf_or_is_a_clear_error() {
             match got {
                 Ok(t) if t.network.nfreq() == 0 => header_only += 1,
                 Err(e) if e.position().is_some() => header_only += 1,
-                Ok(t) => failures.push(format!("{name}: header-only but read {} points", t.network.nfreq())),
+                Ok(t) => failures.push(format!(
+                    "{name}: header-only but read {} points",
+                    t.network.nfreq()
+                )),
                 Err(e) => failures.push(format!("{name}: {e}")),
             }
             continue;
@@ -112,7 +118,12 @@ fn every_corpus_file_agrees_with_scikit_rf_or_is_a_clear_error() {
                 for j in 0..n {
                     let want = c(&dump["s"][k][slots[i]][slots[j]]);
                     if bad.is_none() && !cclose(net.s[[k, i, j]], want) {
-                        bad = Some(format!("S{}{} at point {k}: {} vs {want}", i + 1, j + 1, net.s[[k, i, j]]));
+                        bad = Some(format!(
+                            "S{}{} at point {k}: {} vs {want}",
+                            i + 1,
+                            j + 1,
+                            net.s[[k, i, j]]
+                        ));
                     }
                 }
                 let want_z0 = if dump["z0_per_frequency"] == true {
@@ -121,13 +132,20 @@ fn every_corpus_file_agrees_with_scikit_rf_or_is_a_clear_error() {
                     c(&dump["z0"][slots[i]])
                 };
                 if bad.is_none() && !cclose(net.z0[[k, i]], want_z0) {
-                    bad = Some(format!("z0 port {} at point {k}: {} vs {want_z0}", i + 1, net.z0[[k, i]]));
+                    bad = Some(format!(
+                        "z0 port {} at point {k}: {} vs {want_z0}",
+                        i + 1,
+                        net.z0[[k, i]]
+                    ));
                 }
             }
         }
         let s_def = dump["s_def"].as_str().unwrap();
         if bad.is_none() && net.wave.as_str() != s_def {
-            bad = Some(format!("wave definition {} vs skrf {s_def}", net.wave.as_str()));
+            bad = Some(format!(
+                "wave definition {} vs skrf {s_def}",
+                net.wave.as_str()
+            ));
         }
         match bad {
             None => agree += 1,
@@ -156,6 +174,9 @@ fn the_invalid_unit_error_names_the_line_and_the_token() {
 fn declared_frequencies_that_are_absent_are_an_error_with_a_line() {
     let path = corpus().join("files/tsjl__Example3.ts");
     let e = read_path(&path, &ReadOptions::default()).unwrap_err();
-    assert_eq!(e.parse_kind(), Some(sireach::error::ParseErrorKind::Truncated));
+    assert_eq!(
+        e.parse_kind(),
+        Some(sireach::error::ParseErrorKind::Truncated)
+    );
     assert_eq!(e.position().map(|p| p.line), Some(8));
 }

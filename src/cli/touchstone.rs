@@ -235,7 +235,11 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
         out,
         "version      {}{}",
         h.version.as_str(),
-        if h.version == Version::V1 { " (no [Version] line)" } else { "" }
+        if h.version == Version::V1 {
+            " (no [Version] line)"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(out, "ports        {n}");
     let _ = writeln!(out, "points       {nf}");
@@ -268,7 +272,11 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
         let _ = writeln!(out, "noise        {} points", noise.frequency_hz.len());
     }
     if let Some(k) = k_at {
-        let _ = writeln!(out, "|S| in dB at {} (nearest point):", fmt_hz(net.frequency_hz[k]));
+        let _ = writeln!(
+            out,
+            "|S| in dB at {} (nearest point):",
+            fmt_hz(net.frequency_hz[k])
+        );
         let show = n.min(8);
         for i in 0..show {
             let mut line = String::from("   ");
@@ -354,9 +362,16 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
     let version = match a.version.as_deref() {
         None => {
             // keep the input's version unless the name asks for .ts
-            let ts = a.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("ts"));
+            let ts = a
+                .output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ts"));
             if ts || t.header.version.is_v2() {
-                if t.header.version == Version::V2_1 { Version::V2_1 } else { Version::V2_0 }
+                if t.header.version == Version::V2_1 {
+                    Version::V2_1
+                } else {
+                    Version::V2_0
+                }
             } else {
                 Version::V1
             }
@@ -364,7 +379,11 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
         Some("1") | Some("1.0") | Some("1.1") => Version::V1,
         Some("2") | Some("2.0") => Version::V2_0,
         Some("2.1") => Version::V2_1,
-        Some(v) => return Err(Error::invalid(format!("--version 1, 2 or 2.1, found `{v}`"))),
+        Some(v) => {
+            return Err(Error::invalid(format!(
+                "--version 1, 2 or 2.1, found `{v}`"
+            )));
+        }
     };
     let opts = touchstone::WriteOptions {
         version,

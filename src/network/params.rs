@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 type C = Complex64;
 
 fn inv(m: nalgebra::DMatrix<C>, k: usize) -> Result<nalgebra::DMatrix<C>> {
-    m.try_inverse().ok_or_else(|| Error::singular("conversion", k))
+    m.try_inverse()
+        .ok_or_else(|| Error::singular("conversion", k))
 }
 
 /// Z to S for real references: S = (Z − G)(Z + G)⁻¹ with G = diag(z0) (power waves, real z0).
@@ -17,11 +18,32 @@ pub fn z2s(z: ArrayView3<C>, z0: ArrayView2<C>, _wave: WaveDef) -> Result<Array3
     let mut out = Array3::zeros((nf, n, n));
     for k in 0..nf {
         let zm = nalgebra::DMatrix::from_fn(n, n, |i, j| z[[k, i, j]]);
-        let g = nalgebra::DMatrix::from_fn(n, n, |i, j| if i == j { z0[[k, i]] } else { C::new(0.0, 0.0) });
-        let sq = nalgebra::DMatrix::from_fn(n, n, |i, j| if i == j { z0[[k, i]].sqrt() } else { C::new(0.0, 0.0) });
-        let sqi = nalgebra::DMatrix::from_fn(n, n, |i, j| if i == j { 1.0 / z0[[k, i]].sqrt() } else { C::new(0.0, 0.0) });
+        let g =
+            nalgebra::DMatrix::from_fn(
+                n,
+                n,
+                |i, j| if i == j { z0[[k, i]] } else { C::new(0.0, 0.0) },
+            );
+        let sq = nalgebra::DMatrix::from_fn(n, n, |i, j| {
+            if i == j {
+                z0[[k, i]].sqrt()
+            } else {
+                C::new(0.0, 0.0)
+            }
+        });
+        let sqi = nalgebra::DMatrix::from_fn(n, n, |i, j| {
+            if i == j {
+                1.0 / z0[[k, i]].sqrt()
+            } else {
+                C::new(0.0, 0.0)
+            }
+        });
         let s = &sqi * (&zm - &g) * inv(&zm + &g, k)? * &sq;
-        for i in 0..n { for j in 0..n { out[[k, i, j]] = s[(i, j)]; } }
+        for i in 0..n {
+            for j in 0..n {
+                out[[k, i, j]] = s[(i, j)];
+            }
+        }
     }
     Ok(out)
 }
@@ -31,7 +53,11 @@ fn inv3(a: ArrayView3<C>) -> Result<Array3<C>> {
     let mut out = Array3::zeros((nf, n, n));
     for k in 0..nf {
         let m = inv(nalgebra::DMatrix::from_fn(n, n, |i, j| a[[k, i, j]]), k)?;
-        for i in 0..n { for j in 0..n { out[[k, i, j]] = m[(i, j)]; } }
+        for i in 0..n {
+            for j in 0..n {
+                out[[k, i, j]] = m[(i, j)];
+            }
+        }
     }
     Ok(out)
 }
@@ -45,7 +71,10 @@ fn h2z(h: ArrayView3<C>) -> Result<Array3<C>> {
     for k in 0..h.dim().0 {
         let (h11, h12, h21, h22) = (h[[k, 0, 0]], h[[k, 0, 1]], h[[k, 1, 0]], h[[k, 1, 1]]);
         let d = h11 * h22 - h12 * h21;
-        z[[k, 0, 0]] = d / h22; z[[k, 0, 1]] = h12 / h22; z[[k, 1, 0]] = -h21 / h22; z[[k, 1, 1]] = 1.0 / h22;
+        z[[k, 0, 0]] = d / h22;
+        z[[k, 0, 1]] = h12 / h22;
+        z[[k, 1, 0]] = -h21 / h22;
+        z[[k, 1, 1]] = 1.0 / h22;
     }
     Ok(z)
 }

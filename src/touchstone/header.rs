@@ -248,7 +248,8 @@ pub fn parse_option_line(text: &str) -> Result<(OptionLine, Vec<String>), (usize
                 k += 1;
             }
             if vals.len() > 1 {
-                notes.push("per-port R values on the option line (Touchstone 1.1 extension)".into());
+                notes
+                    .push("per-port R values on the option line (Touchstone 1.1 extension)".into());
             }
             out.r = Some(vals);
             continue;
@@ -382,8 +383,14 @@ mod tests {
     fn keywords_and_port_names() {
         let (n, v, _) = split_keyword("[Number  of Ports] 4").unwrap();
         assert_eq!((n.as_str(), v.trim()), ("number of ports", "4"));
-        assert_eq!(port_name_comment(" Port[2] = U1.A"), Some((2, "U1.A".into())));
-        assert_eq!(sigrity_port_comment(" Port1_Bump::VDD25"), Some("Port1_Bump::VDD25".into()));
+        assert_eq!(
+            port_name_comment(" Port[2] = U1.A"),
+            Some((2, "U1.A".into()))
+        );
+        assert_eq!(
+            sigrity_port_comment(" Port1_Bump::VDD25"),
+            Some("Port1_Bump::VDD25".into())
+        );
         assert_eq!(sigrity_port_comment(" see a::b here"), None);
     }
 }

@@ -7,12 +7,14 @@
 //! - the data block is tokenized in one pass without per-line allocation, in parallel for big
 //!   files ([`tokens`]).
 
+mod fuzz;
 pub mod header;
 pub mod json;
 mod read;
 pub mod tokens;
 mod write;
 
+pub use fuzz::fuzz_one;
 pub use header::{DataFormat, FrequencyUnit, Header, MatrixFormat, TwoPortOrder, Version};
-pub use write::{WriteOptions, write_path, write_string};
 pub use read::{ReadOptions, Touchstone, Warning, nports_from_name, read_bytes, read_path};
+pub use write::{WriteOptions, write_path, write_string};

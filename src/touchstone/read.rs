@@ -291,11 +291,17 @@ impl<'a> Reader<'a> {
         if let Some(decl) = header.declared_nfreq
             && decl != nfreq
         {
-            let kind = if nfreq < decl { K::Truncated } else { K::WrongValueCount };
+            let kind = if nfreq < decl {
+                K::Truncated
+            } else {
+                K::WrongValueCount
+            };
             return Err(self.err(
                 block.1,
                 kind,
-                format!("`[Number of Frequencies]` declares {decl} frequencies but the data has {nfreq}"),
+                format!(
+                    "`[Number of Frequencies]` declares {decl} frequencies but the data has {nfreq}"
+                ),
             ));
         }
 
@@ -341,6 +347,21 @@ impl<'a> Reader<'a> {
         }
 
         let s = self.to_s(&header, raw, &z0, wave)?;
+        if (header.format == DataFormat::DB || header.param != ParamType::S)
+            && let Some(bad) = s
+                .outer_iter()
+                .position(|m| m.iter().any(|z| !z.re.is_finite() || !z.im.is_finite()))
+        {
+            let why = if header.param == ParamType::S {
+                "a dB value small enough to give a finite magnitude".to_string()
+            } else {
+                format!(
+                    "{} parameters that convert to finite S-parameters (the matrix is singular at this frequency)",
+                    header.param.letter()
+                )
+            };
+            return Err(self.err(self.byte_of_value(block, bad * rl), K::InvalidNumber, why));
+        }
 
         // Noise.
         let mut noise_rows = scan.noise_rows;
@@ -352,7 +373,11 @@ impl<'a> Reader<'a> {
             None
         } else {
             if n != 2 {
-                return Err(self.err(block.1, K::Structure, "noise data in a file that is not a two-port"));
+                return Err(self.err(
+                    block.1,
+                    K::Structure,
+                    "noise data in a file that is not a two-port",
+                ));
             }
             let rn_scale = if header.version.is_v2() {
                 1.0
@@ -443,7 +468,11 @@ impl<'a> Reader<'a> {
                     } else {
                         let s = self.text(cstart + 1, cstart + content.len())?;
                         let (opt, notes) = parse_option_line(s).map_err(|(o, m)| {
-                            self.err(cstart + 1 + o, K::InvalidOptionLine, format!("expected {m}"))
+                            self.err(
+                                cstart + 1 + o,
+                                K::InvalidOptionLine,
+                                format!("expected {m}"),
+                            )
                         })?;
                         for note in notes {
                             self.warn(cstart, note)?;
@@ -521,7 +550,11 @@ impl<'a> Reader<'a> {
         nports_hint: Option<usize>,
     ) -> Result<Option<Stop>> {
         let (name, value, voff) = split_keyword(s).ok_or_else(|| {
-            self.err(at, K::InvalidKeywordValue, "a keyword of the form `[Name]`: no closing `]`")
+            self.err(
+                at,
+                K::InvalidKeywordValue,
+                "a keyword of the form `[Name]`: no closing `]`",
+            )
         })?;
         let vat = at + voff;
         let v = value.trim();
@@ -534,7 +567,11 @@ impl<'a> Reader<'a> {
         }
         let count = |this: &Self| -> Result<usize> {
             let n: usize = v.parse().map_err(|_| {
-                this.err(vat, K::InvalidKeywordValue, format!("a whole number after `[{name}]`, found `{v}`"))
+                this.err(
+                    vat,
+                    K::InvalidKeywordValue,
+                    format!("a whole number after `[{name}]`, found `{v}`"),
+                )
             })?;
             Ok(n)
         };
@@ -572,7 +609,12 @@ impl<'a> Reader<'a> {
                 if let Some(hint) = nports_hint
                     && hint != n
                 {
-                    self.warn(at, format!("`[Number of Ports] {n}` but the file name says {hint} ports; using {n}"))?;
+                    self.warn(
+                        at,
+                        format!(
+                            "`[Number of Ports] {n}` but the file name says {hint} ports; using {n}"
+                        ),
+                    )?;
                 }
                 h.nports_kw = Some(n);
             }
@@ -581,7 +623,11 @@ impl<'a> Reader<'a> {
                     "12_21" => TwoPortOrder::Order12_21,
                     "21_12" => TwoPortOrder::Order21_12,
                     _ => {
-                        return Err(self.err(vat, K::InvalidKeywordValue, format!("`12_21` or `21_12`, found `{v}`")));
+                        return Err(self.err(
+                            vat,
+                            K::InvalidKeywordValue,
+                            format!("`12_21` or `21_12`, found `{v}`"),
+                        ));
                     }
                 });
             }
@@ -589,7 +635,11 @@ impl<'a> Reader<'a> {
             "number of noise frequencies" => h.noise_nfreq = Some(count(self)?),
             "reference" => {
                 if h.nports_kw.is_none() {
-                    return Err(self.err(at, K::MissingKeyword, "`[Number of Ports]` before `[Reference]`"));
+                    return Err(self.err(
+                        at,
+                        K::MissingKeyword,
+                        "`[Number of Ports]` before `[Reference]`",
+                    ));
                 }
                 h.reference = Some(Vec::new());
                 h.reference_at = at;
@@ -602,7 +652,11 @@ impl<'a> Reader<'a> {
                     "lower" => MatrixFormat::Lower,
                     "upper" => MatrixFormat::Upper,
                     _ => {
-                        return Err(self.err(vat, K::InvalidKeywordValue, format!("`Full`, `Lower` or `Upper`, found `{v}`")));
+                        return Err(self.err(
+                            vat,
+                            K::InvalidKeywordValue,
+                            format!("`Full`, `Lower` or `Upper`, found `{v}`"),
+                        ));
                     }
                 });
             }
@@ -616,7 +670,11 @@ impl<'a> Reader<'a> {
             }
             "begin information" => *in_info = true,
             "end information" => {
-                return Err(self.err(at, K::Structure, "`[End Information]` without `[Begin Information]`"));
+                return Err(self.err(
+                    at,
+                    K::Structure,
+                    "`[End Information]` without `[Begin Information]`",
+                ));
             }
             "network data" => {
                 return Ok(Some(Stop::Data {
@@ -629,7 +687,11 @@ impl<'a> Reader<'a> {
             }
             "end" => return Ok(Some(Stop::End)),
             _ => {
-                return Err(self.err(at, K::UnknownKeyword, format!("a Touchstone keyword, found `[{name}]`")));
+                return Err(self.err(
+                    at,
+                    K::UnknownKeyword,
+                    format!("a Touchstone keyword, found `[{name}]`"),
+                ));
             }
         }
         let _ = nports_hint;
@@ -647,13 +709,25 @@ impl<'a> Reader<'a> {
         let refs = h.reference.get_or_insert_with(Vec::new);
         for (o, t) in tokens_with_offsets(text) {
             let x: f64 = t.parse().map_err(|_| {
-                self.err(at + o, K::InvalidKeywordValue, format!("a reference impedance in ohms, found `{t}`"))
+                self.err(
+                    at + o,
+                    K::InvalidKeywordValue,
+                    format!("a reference impedance in ohms, found `{t}`"),
+                )
             })?;
             if !x.is_finite() || x <= 0.0 {
-                return Err(self.err(at + o, K::InvalidKeywordValue, format!("a positive reference impedance, found `{t}`")));
+                return Err(self.err(
+                    at + o,
+                    K::InvalidKeywordValue,
+                    format!("a positive reference impedance, found `{t}`"),
+                ));
             }
             if refs.len() >= want {
-                return Err(self.err(at + o, K::WrongValueCount, format!("{want} `[Reference]` values, one per port; found more")));
+                return Err(self.err(
+                    at + o,
+                    K::WrongValueCount,
+                    format!("{want} `[Reference]` values, one per port; found more"),
+                ));
             }
             refs.push(Complex64::new(x, 0.0));
         }
@@ -667,7 +741,11 @@ impl<'a> Reader<'a> {
         let version = h.version.unwrap_or(Version::V1);
         let n = if version.is_v2() {
             h.nports_kw.ok_or_else(|| {
-                self.err(self.bytes.len(), K::MissingKeyword, "`[Number of Ports]` in a version 2 file")
+                self.err(
+                    self.bytes.len(),
+                    K::MissingKeyword,
+                    "`[Number of Ports]` in a version 2 file",
+                )
             })?
         } else {
             let n = self.opts.nports.or(nports_hint).ok_or_else(|| {
@@ -678,7 +756,11 @@ impl<'a> Reader<'a> {
                 )
             })?;
             if n == 0 || n > self.opts.max_ports {
-                return Err(self.err(0, K::SizeLimit, format!("a port count from 1 to {}, found {n}", self.opts.max_ports)));
+                return Err(self.err(
+                    0,
+                    K::SizeLimit,
+                    format!("a port count from 1 to {}, found {n}", self.opts.max_ports),
+                ));
             }
             n
         };
@@ -706,12 +788,20 @@ impl<'a> Reader<'a> {
         }
         if let Some(refs) = h.reference.take() {
             if refs.len() != n {
-                return Err(self.err(h.reference_at, K::WrongValueCount, format!("{n} `[Reference]` values, found {}", refs.len())));
+                return Err(self.err(
+                    h.reference_at,
+                    K::WrongValueCount,
+                    format!("{n} `[Reference]` values, found {}", refs.len()),
+                ));
             }
             header.reference_ohm = refs;
         }
         if matches!(header.param, ParamType::H | ParamType::G) && n != 2 {
-            return Err(self.err(h.option_line_at, K::InvalidOptionLine, format!("H and G parameters describe two-ports only; this file has {n} ports")));
+            return Err(self.err(
+                h.option_line_at,
+                K::InvalidOptionLine,
+                format!("H and G parameters describe two-ports only; this file has {n} ports"),
+            ));
         }
         if version.is_v2() {
             if n == 2 && h.two_port_order.is_none() {
@@ -729,7 +819,11 @@ impl<'a> Reader<'a> {
         if let Some(mm) = &h.mixed_mode
             && mm.len() != n
         {
-            return Err(self.err(0, K::WrongValueCount, format!("{n} `[Mixed-Mode Order]` entries, found {}", mm.len())));
+            return Err(self.err(
+                0,
+                K::WrongValueCount,
+                format!("{n} `[Mixed-Mode Order]` entries, found {}", mm.len()),
+            ));
         }
         header.mixed_mode_order = h.mixed_mode.clone();
         header.declared_nfreq = h.nfreq;
@@ -758,7 +852,11 @@ impl<'a> Reader<'a> {
             .position(|&c| is_blank(c) || c == b'\n' || c == b'!')
             .map_or(self.bytes.len(), |k| byte + k);
         let found = decode(&self.bytes[byte..end.min(byte + 40)]);
-        self.err(byte, K::InvalidNumber, format!("a finite number, found `{found}`"))
+        self.err(
+            byte,
+            K::InvalidNumber,
+            format!("a finite number, found `{found}`"),
+        )
     }
 
     /// Byte offset of the `g`-th value of the block `[a, b)` (slow; for messages only).
@@ -798,6 +896,7 @@ impl<'a> Reader<'a> {
         let mut lines = values.line_starts().peekable();
         let mut g = 0;
         let mut noise_at = None;
+        let mult = unit.multiplier();
         let unit = unit.as_str();
         while g < total {
             // a record must start a line
@@ -818,25 +917,48 @@ impl<'a> Reader<'a> {
             }
             let f = values.get(g);
             if let Some(&prev) = freqs.last() {
-                if noise_capable && (f < prev || (f == prev && self.line_len(values, g) == Some(5))) {
+                if noise_capable && (f < prev || (f == prev && self.line_len(values, g) == Some(5)))
+                {
                     noise_at = Some(g);
                     break;
                 }
                 if f == prev {
-                    return Err(self.err(self.byte_of_value(block, g), K::DuplicateFrequency, format!("frequencies to increase; {f} {unit} appears twice")));
+                    return Err(self.err(
+                        self.byte_of_value(block, g),
+                        K::DuplicateFrequency,
+                        format!("frequencies to increase; {f} {unit} appears twice"),
+                    ));
                 }
                 if f < prev {
-                    return Err(self.err(self.byte_of_value(block, g), K::NonMonotonicFrequency, format!("frequencies to increase; {f} {unit} follows {prev} {unit}")));
+                    return Err(self.err(
+                        self.byte_of_value(block, g),
+                        K::NonMonotonicFrequency,
+                        format!("frequencies to increase; {f} {unit} follows {prev} {unit}"),
+                    ));
                 }
             }
+            if !(f * mult).is_finite() {
+                return Err(self.err(
+                    self.byte_of_value(block, g),
+                    K::InvalidNumber,
+                    format!("a frequency that fits in an f64 once in Hz, found {f} {unit}"),
+                ));
+            }
             if f < 0.0 {
-                return Err(self.err(self.byte_of_value(block, g), K::NegativeFrequency, format!("a frequency of zero or more, found {f}")));
+                return Err(self.err(
+                    self.byte_of_value(block, g),
+                    K::NegativeFrequency,
+                    format!("a frequency of zero or more, found {f}"),
+                ));
             }
             if g + rl > total {
                 return Err(self.err(
                     self.byte_of_value(block, g),
                     K::Truncated,
-                    format!("{rl} values for the record starting here, found {} before the data ends", total - g),
+                    format!(
+                        "{rl} values for the record starting here, found {} before the data ends",
+                        total - g
+                    ),
                 ));
             }
             freqs.push(f);
@@ -855,7 +977,11 @@ impl<'a> Reader<'a> {
                 let mut row = [0.0; 5];
                 values.copy_range(g, &mut row);
                 if row[0] <= prev {
-                    return Err(self.err(self.byte_of_value(block, g), K::NonMonotonicFrequency, format!("noise frequencies to increase; {} follows {prev}", row[0])));
+                    return Err(self.err(
+                        self.byte_of_value(block, g),
+                        K::NonMonotonicFrequency,
+                        format!("noise frequencies to increase; {} follows {prev}", row[0]),
+                    ));
                 }
                 prev = row[0];
                 noise_rows.push(row);
@@ -885,7 +1011,9 @@ impl<'a> Reader<'a> {
             let (_, le, next) = self.line(at);
             let line = &self.bytes[at..le];
             let body = trim_start(line);
-            let Some(body) = body.strip_prefix(b"!") else { break };
+            let Some(body) = body.strip_prefix(b"!") else {
+                break;
+            };
             let body = if first {
                 let t = trim_start(body);
                 &t[14.min(t.len())..] // "Port Impedance"
@@ -899,7 +1027,11 @@ impl<'a> Reader<'a> {
                     Ok(x) if x.is_finite() => parsed.push(x),
                     _ => {
                         if first {
-                            return Err(self.err(byte, K::InvalidNumber, format!("numbers after `Port Impedance`, found `{t}`")));
+                            return Err(self.err(
+                                byte,
+                                K::InvalidNumber,
+                                format!("numbers after `Port Impedance`, found `{t}`"),
+                            ));
                         }
                         parsed.clear();
                         break;
@@ -916,18 +1048,34 @@ impl<'a> Reader<'a> {
             }
             at = next;
         }
-        let pairs: Vec<Complex64> = nums.chunks_exact(2).map(|c| Complex64::new(c[0], c[1])).collect();
+        let pairs: Vec<Complex64> = nums
+            .chunks_exact(2)
+            .map(|c| Complex64::new(c[0], c[1]))
+            .collect();
         if pairs.len() == n || (n == 1 && !pairs.is_empty()) {
             Ok(pairs[..n].to_vec())
         } else if pairs.len() >= n * n {
             Ok((0..n).map(|p| pairs[p * n + p]).collect())
         } else {
-            Err(self.err(byte, K::WrongValueCount, format!("{n} complex port impedances (or a {n}x{n} matrix), found {} numbers", nums.len())))
+            Err(self.err(
+                byte,
+                K::WrongValueCount,
+                format!(
+                    "{n} complex port impedances (or a {n}x{n} matrix), found {} numbers",
+                    nums.len()
+                ),
+            ))
         }
     }
 
     /// Convert the file's parameters to S, de-normalising version 1 Z/Y/H/G.
-    fn to_s(&self, header: &Header, raw: Array3<Complex64>, z0: &Array2<Complex64>, wave: WaveDef) -> Result<Array3<Complex64>> {
+    fn to_s(
+        &self,
+        header: &Header,
+        raw: Array3<Complex64>,
+        z0: &Array2<Complex64>,
+        wave: WaveDef,
+    ) -> Result<Array3<Complex64>> {
         if header.param == ParamType::S {
             return Ok(raw);
         }
@@ -988,17 +1136,29 @@ impl<'a> Reader<'a> {
             }
             let s = self.text(cstart, cstart + content.len())?;
             let Some((name, _, _)) = split_keyword(s) else {
-                return Err(self.err(cstart, K::UnexpectedText, "a keyword after the network data"));
+                return Err(self.err(
+                    cstart,
+                    K::UnexpectedText,
+                    "a keyword after the network data",
+                ));
             };
             match name.as_str() {
                 "noise data" => {
                     if header.nports != 2 {
-                        return Err(self.err(cstart, K::Structure, "`[Noise Data]` only in two-port files"));
+                        return Err(self.err(
+                            cstart,
+                            K::Structure,
+                            "`[Noise Data]` only in two-port files",
+                        ));
                     }
                     let start = next;
                     let end = self.next_keyword_line(start);
-                    let c = tokenize_chunk(&self.bytes[start..end], start).map_err(|e| self.token_err(e))?;
-                    let vals = Values { offsets: vec![0, c.values.len()], chunks: vec![c] };
+                    let c = tokenize_chunk(&self.bytes[start..end], start)
+                        .map_err(|e| self.token_err(e))?;
+                    let vals = Values {
+                        offsets: vec![0, c.values.len()],
+                        chunks: vec![c],
+                    };
                     let mut prev = f64::NEG_INFINITY;
                     let mut starts = vals.line_starts().peekable();
                     let mut g = 0;
@@ -1011,7 +1171,11 @@ impl<'a> Reader<'a> {
                         let mut row = [0.0; 5];
                         vals.copy_range(g, &mut row);
                         if row[0] <= prev {
-                            return Err(self.err(self.byte_of_value((start, end), g), K::NonMonotonicFrequency, "noise frequencies to increase"));
+                            return Err(self.err(
+                                self.byte_of_value((start, end), g),
+                                K::NonMonotonicFrequency,
+                                "noise frequencies to increase",
+                            ));
                         }
                         prev = row[0];
                         rows.push(row);
@@ -1022,13 +1186,22 @@ impl<'a> Reader<'a> {
                 }
                 "end" => seen_end = true,
                 _ => {
-                    return Err(self.err(cstart, K::UnknownKeyword, format!("`[Noise Data]` or `[End]` after the network data, found `[{name}]`")));
+                    return Err(self.err(
+                        cstart,
+                        K::UnknownKeyword,
+                        format!(
+                            "`[Noise Data]` or `[End]` after the network data, found `[{name}]`"
+                        ),
+                    ));
                 }
             }
             *at = next;
         }
         if !seen_end {
-            self.warn(self.bytes.len(), "no `[End]` at the end of a version 2 file")?;
+            self.warn(
+                self.bytes.len(),
+                "no `[End]` at the end of a version 2 file",
+            )?;
         }
         Ok(rows)
     }

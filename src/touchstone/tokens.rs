@@ -100,11 +100,10 @@ impl Values {
 
     /// `(values before it, byte offset)` of every HFSS port-impedance comment, globally indexed.
     pub fn impedance_comments(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.chunks.iter().zip(&self.offsets).flat_map(|(c, &off)| {
-            c.impedance_comments
-                .iter()
-                .map(move |&(i, b)| (i + off, b))
-        })
+        self.chunks
+            .iter()
+            .zip(&self.offsets)
+            .flat_map(|(c, &off)| c.impedance_comments.iter().map(move |&(i, b)| (i + off, b)))
     }
 }
 
@@ -494,11 +493,30 @@ mod tests {
     #[test]
     fn number_parser_matches_std_parse() {
         let cases = [
-            "0", "-0", "+1", "1.", ".5", "-.5e-3", "1e22", "1e23", "9007199254740993",
-            "0.1", "0.30000000000000004", "123456789012345", "1234567890123456",
-            "1.234567890e+00", "-9.876543210e-21", "4.9e-324", "1.7976931348623157e308",
-            "00000000000000000001.5", "1.000000000000000000000001", "6.02214076e23",
-            "1E5", "2.5E-3", "0.00000000000000000000000000001", "-1.0000000000000002",
+            "0",
+            "-0",
+            "+1",
+            "1.",
+            ".5",
+            "-.5e-3",
+            "1e22",
+            "1e23",
+            "9007199254740993",
+            "0.1",
+            "0.30000000000000004",
+            "123456789012345",
+            "1234567890123456",
+            "1.234567890e+00",
+            "-9.876543210e-21",
+            "4.9e-324",
+            "1.7976931348623157e308",
+            "00000000000000000001.5",
+            "1.000000000000000000000001",
+            "6.02214076e23",
+            "1E5",
+            "2.5E-3",
+            "0.00000000000000000000000000001",
+            "-1.0000000000000002",
         ];
         for c in cases {
             let want: f64 = c.parse().unwrap();
@@ -506,7 +524,9 @@ mod tests {
             assert_eq!(got.to_bits(), want.to_bits(), "{c}");
             assert_eq!(n, c.len());
         }
-        for bad in ["", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1x", "--1", "nan", "inf"] {
+        for bad in [
+            "", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1x", "--1", "nan", "inf",
+        ] {
             assert!(parse_number(bad.as_bytes()).is_none(), "{bad}");
         }
     }

@@ -76,8 +76,14 @@ pub fn write_string(net: &Network, opts: &WriteOptions) -> Result<String> {
     if n == 0 {
         return Err(Error::invalid("a network with no ports cannot be written"));
     }
-    if let Some(bad) = net.s.iter().find(|z| !z.re.is_finite() || !z.im.is_finite()) {
-        return Err(Error::invalid(format!("non-finite S-parameter {bad} cannot be written")));
+    if let Some(bad) = net
+        .s
+        .iter()
+        .find(|z| !z.re.is_finite() || !z.im.is_finite())
+    {
+        return Err(Error::invalid(format!(
+            "non-finite S-parameter {bad} cannot be written"
+        )));
     }
     if opts.format == DataFormat::DB && net.s.iter().any(|z| z.norm() == 0.0) {
         return Err(Error::invalid(
@@ -86,7 +92,9 @@ pub fn write_string(net: &Network, opts: &WriteOptions) -> Result<String> {
     }
     let v2 = opts.version.is_v2();
     if !v2 && opts.matrix_format != MatrixFormat::Full {
-        return Err(Error::invalid("Lower/Upper matrix formats exist only in version 2"));
+        return Err(Error::invalid(
+            "Lower/Upper matrix formats exist only in version 2",
+        ));
     }
     if opts.matrix_format != MatrixFormat::Full {
         for k in 0..nf {
@@ -108,7 +116,10 @@ pub fn write_string(net: &Network, opts: &WriteOptions) -> Result<String> {
     }
     // References: per port constant and real -> R / [Reference]; otherwise HFSS comments.
     let z0_real_const = net.z0_is_constant_over_frequency()
-        && net.z0.iter().all(|z| z.im == 0.0 && z.re > 0.0 && z.re.is_finite());
+        && net
+            .z0
+            .iter()
+            .all(|z| z.im == 0.0 && z.re > 0.0 && z.re.is_finite());
     let z0_uniform = net.z0_is_uniform();
     let base: Vec<f64> = if nf == 0 {
         vec![50.0; n]
@@ -172,7 +183,11 @@ pub fn write_string(net: &Network, opts: &WriteOptions) -> Result<String> {
         }
         let _ = writeln!(out, "[Number of Frequencies] {nf}");
         if let Some(noise) = &net.noise {
-            let _ = writeln!(out, "[Number of Noise Frequencies] {}", noise.frequency_hz.len());
+            let _ = writeln!(
+                out,
+                "[Number of Noise Frequencies] {}",
+                noise.frequency_hz.len()
+            );
         }
         out.push_str("[Reference]");
         for r in &base {
@@ -250,7 +265,10 @@ pub fn write_string(net: &Network, opts: &WriteOptions) -> Result<String> {
         if v2 {
             out.push_str("[Noise Data]\n");
         } else if nf > 0
-            && noise.frequency_hz.first().is_some_and(|f| *f >= net.frequency_hz[nf - 1])
+            && noise
+                .frequency_hz
+                .first()
+                .is_some_and(|f| *f >= net.frequency_hz[nf - 1])
         {
             return Err(Error::invalid(
                 "version 1 marks noise data by a frequency lower than the last network frequency; this noise block starts above it: write version 2",
@@ -260,7 +278,12 @@ pub fn write_string(net: &Network, opts: &WriteOptions) -> Result<String> {
         for q in 0..noise.frequency_hz.len() {
             num.push(&mut out, noise.frequency_hz[q] / mult);
             let g = noise.gamma_opt[q];
-            for x in [noise.nf_min_db[q], g.norm(), g.arg().to_degrees(), noise.rn_ohm[q] * rn_scale] {
+            for x in [
+                noise.nf_min_db[q],
+                g.norm(),
+                g.arg().to_degrees(),
+                noise.rn_ohm[q] * rn_scale,
+            ] {
                 out.push(' ');
                 num.push(&mut out, x);
             }
