@@ -11,7 +11,10 @@ mod fuzz;
 pub mod header;
 pub mod json;
 mod read;
+mod read_header;
+mod records;
 pub mod tokens;
+mod vendor;
 mod write;
 
 pub use fuzz::fuzz_one;
