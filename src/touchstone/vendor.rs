@@ -101,15 +101,17 @@ pub fn mixed_mode_references(
     order
         .iter()
         .map(|tok| {
-            let (kind, rest) = tok.split_at(tok.len().min(1));
+            let mut chars = tok.chars();
+            let kind = chars.next().unwrap_or(' ').to_ascii_uppercase();
+            let rest = chars.as_str();
             match kind {
-                "S" | "s" => Ok(single_ended[port(rest, tok)?]),
-                "D" | "d" | "C" | "c" => {
+                'S' => Ok(single_ended[port(rest, tok)?]),
+                'D' | 'C' => {
                     let (a, b) = rest.split_once(',').ok_or_else(|| {
                         format!("`D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`")
                     })?;
                     let (ra, rb) = (single_ended[port(a, tok)?], single_ended[port(b, tok)?]);
-                    Ok(if kind.eq_ignore_ascii_case("d") {
+                    Ok(if kind == 'D' {
                         ra + rb
                     } else {
                         ra * rb / (ra + rb)
