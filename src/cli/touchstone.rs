@@ -50,7 +50,7 @@ pub struct InfoArgs {
     /// The Touchstone file (any extension; the version is read from the content).
     file: PathBuf,
     /// Frequency at which to report insertion and return loss, e.g. `26.5625GHz`, `13.28e9`.
-    /// Default: the highest frequency in the file below half the top frequency... i.e. the middle.
+    /// The nearest point of the file is used. Default: half the highest frequency.
     #[arg(long)]
     at: Option<String>,
     /// Print JSON instead of text.
@@ -243,7 +243,9 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
     );
     let _ = writeln!(out, "ports        {n}");
     let _ = writeln!(out, "points       {nf}");
-    if nf > 0 {
+    if nf == 1 {
+        let _ = writeln!(out, "frequency    {} (one point)", fmt_hz(net.frequency_hz[0]));
+    } else if nf > 1 {
         let _ = writeln!(
             out,
             "frequency    {} .. {}{}",

@@ -165,6 +165,8 @@ pub(super) struct HeaderState {
     pub(super) sigrity_names: Vec<String>,
     pub(super) power_wave_comment: bool,
     pub(super) saw_content: bool,
+    /// Where the header ended (the data line, or the keyword that stopped it).
+    pub(super) header_end: usize,
 }
 
 pub(super) enum Pending {

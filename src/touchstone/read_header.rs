@@ -88,6 +88,7 @@ impl Reader<'_> {
                             Stop::Data { at, .. } => at,
                             Stop::End => next,
                         };
+                        h.header_end = cstart;
                         return Ok(stop);
                     }
                     h.saw_content = true;
@@ -108,6 +109,7 @@ impl Reader<'_> {
                         }
                         Pending::None => {
                             *at = ls;
+                            h.header_end = ls;
                             return Ok(Stop::Data {
                                 at: ls,
                                 keyword: false,
@@ -132,6 +134,7 @@ impl Reader<'_> {
                 "as many `[Reference]` values as ports",
             ));
         }
+        h.header_end = self.bytes.len();
         Ok(Stop::End)
     }
 
@@ -153,7 +156,7 @@ impl Reader<'_> {
                 "a keyword of the form `[Name]`: no closing `]`",
             )
         })?;
-        let vat = at + voff;
+        let vat = at + voff + (value.len() - value.trim_start().len());
         let v = value.trim();
         if name != "version" && h.version.is_none() {
             return Err(self.err(
@@ -343,9 +346,9 @@ impl Reader<'_> {
         let n = if version.is_v2() {
             h.nports_kw.ok_or_else(|| {
                 self.err(
-                    self.bytes.len(),
+                    h.header_end,
                     K::MissingKeyword,
-                    "`[Number of Ports]` in a version 2 file",
+                    "`[Number of Ports]` in a version 2 file, before the data",
                 )
             })?
         } else {
