@@ -69,7 +69,10 @@ pub enum ParseErrorKind {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A file's contents are not what its format allows.
     Parse {
         pos: Position,

@@ -17,6 +17,13 @@ use num_complex::Complex64;
 
 use crate::error::{Error, Result};
 
+pub(crate) mod linalg;
+pub mod params;
+#[cfg(test)]
+pub(crate) mod test_util;
+
+pub use params::{convert_wave, renormalise_s, s2y, s2z, y2s, z2s};
+
 /// Which pair of waves the scattering parameters relate, for complex reference impedances.
 ///
 /// For a port with reference impedance `z0 = R + jX`, voltage `V` and current `I` (into the port):
@@ -176,5 +183,28 @@ impl Network {
         }
         let first = self.z0.row(0);
         self.z0.rows().into_iter().all(|r| r == first)
+    }
+}
+
+impl Network {
+    /// A network holding new data with this one's name, port names and comments. Noise
+    /// parameters are not carried over: callers keep them explicitly where they stay valid.
+    pub(crate) fn derived(
+        &self,
+        frequency_hz: Array1<f64>,
+        s: Array3<Complex64>,
+        z0: Array2<Complex64>,
+        wave: WaveDef,
+    ) -> Network {
+        Network {
+            name: self.name.clone(),
+            frequency_hz,
+            s,
+            z0,
+            wave,
+            port_names: self.port_names.clone(),
+            comments: self.comments.clone(),
+            noise: None,
+        }
     }
 }
