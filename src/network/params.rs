@@ -447,7 +447,7 @@ pub fn s2g(
 /// `a' = T11 a + T12 b`, `b' = T21 a + T22 b` with (primes for the new constants)
 /// `T11 = k'd (r + z0')`, `T12 = k'd (z0 − z0')`, `T21 = k'd (r − r')`, `T22 = k'd (z0 + r')`.
 /// With `b = S a`: `S' = (T21 + T22 S) (T11 + T12 S)⁻¹`.
-fn change_reference(
+pub(crate) fn change_reference(
     s: ArrayView3<Complex64>,
     z0_old: ArrayView2<Complex64>,
     wave_old: WaveDef,

@@ -93,3 +93,51 @@ pub(crate) fn ghz_grid(nf: usize) -> Array1<f64> {
 pub(crate) fn c(re: f64, im: f64) -> Complex64 {
     Complex64::new(re, im)
 }
+
+/// ABCD matrix `[A, B, C, D]` of a transmission line of propagation `γl` and impedance `zc`
+/// (Pozar, Table 4.1).
+pub(crate) fn line_abcd(gamma_l: Complex64, zc: Complex64) -> [Complex64; 4] {
+    let (ch, sh) = (gamma_l.cosh(), gamma_l.sinh());
+    [ch, zc * sh, sh / zc, ch]
+}
+
+/// S of a two-port from its ABCD matrix, equal real references `z0` (Pozar, Table 4.2).
+pub(crate) fn abcd_to_s([a, b, cc, d]: [Complex64; 4], z0: f64) -> [Complex64; 4] {
+    let den = a + b / z0 + cc * z0 + d;
+    [
+        (a + b / z0 - cc * z0 - d) / den,
+        2.0 * (a * d - b * cc) / den,
+        2.0 / den,
+        (-a + b / z0 - cc * z0 + d) / den,
+    ]
+}
+
+/// Product of two ABCD matrices.
+pub(crate) fn abcd_mul(x: [Complex64; 4], y: [Complex64; 4]) -> [Complex64; 4] {
+    [
+        x[0] * y[0] + x[1] * y[2],
+        x[0] * y[1] + x[1] * y[3],
+        x[2] * y[0] + x[3] * y[2],
+        x[2] * y[1] + x[3] * y[3],
+    ]
+}
+
+/// ABCD from Z (Pozar, Table 4.2): `A = z11/z21, B = Δz/z21, C = 1/z21, D = z22/z21`.
+pub(crate) fn z_to_abcd([z11, z12, z21, z22]: [Complex64; 4]) -> [Complex64; 4] {
+    [
+        z11 / z21,
+        (z11 * z22 - z12 * z21) / z21,
+        1.0 / z21,
+        z22 / z21,
+    ]
+}
+
+/// Z from ABCD: `z11 = A/C, z12 = Δ/C, z21 = 1/C, z22 = D/C`.
+pub(crate) fn abcd_to_z([a, b, cc, d]: [Complex64; 4]) -> [Complex64; 4] {
+    [a / cc, (a * d - b * cc) / cc, 1.0 / cc, d / cc]
+}
+
+/// The 2x2 matrix at frequency `k` of `[nf, 2, 2]`, row-major.
+pub(crate) fn at2(a: &Array3<Complex64>, k: usize) -> [Complex64; 4] {
+    [a[[k, 0, 0]], a[[k, 0, 1]], a[[k, 1, 0]], a[[k, 1, 1]]]
+}
