@@ -19,11 +19,13 @@ use crate::error::{Error, Result};
 
 pub mod cascade;
 pub(crate) mod linalg;
+pub mod mixed_mode;
 pub mod params;
 #[cfg(test)]
 pub(crate) mod test_util;
 
 pub use cascade::{cascade, cascade_s};
+pub use mixed_mode::{PortPairing, mm2se, se2mm};
 pub use params::{convert_wave, renormalise_s, s2y, s2z, y2s, z2s};
 
 /// Which pair of waves the scattering parameters relate, for complex reference impedances.
