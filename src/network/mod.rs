@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 
 pub mod cascade;
 pub(crate) mod linalg;
+pub mod loss;
 pub mod mixed_mode;
 pub mod params;
 #[cfg(test)]
