@@ -18,6 +18,7 @@ use num_complex::Complex64;
 use crate::error::{Error, Result};
 
 pub mod cascade;
+pub mod checks;
 pub mod interp;
 pub(crate) mod linalg;
 pub mod loss;
@@ -27,6 +28,7 @@ pub mod params;
 pub(crate) mod test_util;
 
 pub use cascade::{cascade, cascade_s};
+pub use checks::{PassivityReport, ReciprocityReport, passivity, reciprocity};
 pub use interp::{DcFill, Interpolation, extrapolate_to_dc, interpolate_s};
 pub use mixed_mode::{PortPairing, mm2se, se2mm};
 pub use params::{convert_wave, renormalise_s, s2y, s2z, y2s, z2s};
