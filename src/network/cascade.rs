@@ -132,6 +132,8 @@ pub fn cascade_s(a: ArrayView3<Complex64>, b: ArrayView3<Complex64>) -> Result<A
 /// The result takes `a`'s name, port names `a`'s left + `b`'s right when both have names, and no
 /// comments or noise parameters.
 pub fn cascade(a: &Network, b: &Network) -> Result<Network> {
+    a.check_shapes()?;
+    b.check_shapes()?;
     if a.nports() != b.nports() {
         return Err(Error::invalid(format!(
             "cannot cascade a {}-port with a {}-port",
@@ -223,6 +225,7 @@ impl Network {
     ///
     /// Errors: empty `ports`, a port out of range, or a port listed twice.
     pub fn subnetwork(&self, ports: &[usize]) -> Result<Network> {
+        self.check_shapes()?;
         let n = self.nports();
         if ports.is_empty() {
             return Err(Error::invalid("subnetwork needs at least one port"));

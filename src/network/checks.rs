@@ -393,6 +393,7 @@ impl Network {
     /// complex reference are first converted to power waves, for which `σmax ≤ 1` is the
     /// passivity criterion.
     pub fn passivity(&self) -> Result<PassivityReport> {
+        self.check_shapes()?;
         let complex_refs = self.z0.iter().any(|z| z.im != 0.0);
         if self.wave != WaveDef::Power && complex_refs {
             let power = self.with_wave(WaveDef::Power)?;
@@ -411,6 +412,7 @@ impl Network {
 
     /// [`reciprocity`] with [`DEFAULT_CHECK_TOLERANCE`].
     pub fn reciprocity(&self) -> Result<ReciprocityReport> {
+        self.check_shapes()?;
         reciprocity(
             self.frequency_hz.view(),
             self.s.view(),

@@ -141,6 +141,7 @@ impl Network {
     /// are interpolated with `kind`. Name, port names, comments and noise parameters (which
     /// have their own grid) are kept.
     pub fn interpolate(&self, f_new: ArrayView1<f64>, kind: Interpolation) -> Result<Network> {
+        self.check_shapes()?;
         let f_old = self.frequency_hz.view();
         let s = interpolate_s(f_old, self.s.view(), f_new, kind)?;
         let z0 = interpolate_rows(f_old, self.z0.view(), f_new, kind)?;
@@ -183,6 +184,7 @@ const MAX_FILL_POINTS: usize = 1 << 20;
 /// DC is returned unchanged. Errors: fewer than two frequencies, a negative first frequency, or
 /// a fill of more than 2^20 points.
 pub fn extrapolate_to_dc(net: &Network, fill: DcFill) -> Result<Network> {
+    net.check_shapes()?;
     let f = &net.frequency_hz;
     let (nf, n) = (net.nfreq(), net.nports());
     if nf < 2 {

@@ -242,6 +242,7 @@ impl Network {
     /// The mixed-mode network ([`se2mm`], [`mixed_mode_z0`]) with ports named `D1..Dk, C1..Ck`,
     /// in the same wave definition. Noise parameters are dropped.
     pub fn to_mixed_mode(&self, pairing: &PortPairing) -> Result<Network> {
+        self.check_shapes()?;
         let z0 = mixed_mode_z0(self.z0.view(), pairing)?;
         let s = se2mm(self.s.view(), pairing)?;
         let k = self.nports() / 2;

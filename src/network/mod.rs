@@ -196,6 +196,39 @@ impl Network {
 }
 
 impl Network {
+    /// Checks that `s` is `[nfreq, n, n]`, `frequency_hz` has `nfreq` entries, `z0` is
+    /// `[nfreq, n]` and `port_names`, when present, has `n` names. The fields are public, so
+    /// the maths calls this before indexing.
+    pub fn check_shapes(&self) -> Result<()> {
+        let (nf, n, m) = self.s.dim();
+        if n != m {
+            return Err(Error::invalid(format!(
+                "S must be square per frequency, got {n}x{m}"
+            )));
+        }
+        if self.frequency_hz.len() != nf {
+            return Err(Error::invalid(format!(
+                "{} frequencies but S has {nf}",
+                self.frequency_hz.len()
+            )));
+        }
+        if self.z0.dim() != (nf, n) {
+            return Err(Error::invalid(format!(
+                "z0 must be [{nf}, {n}], got {:?}",
+                self.z0.dim()
+            )));
+        }
+        if let Some(names) = &self.port_names
+            && names.len() != n
+        {
+            return Err(Error::invalid(format!(
+                "{} port names for {n} ports",
+                names.len()
+            )));
+        }
+        Ok(())
+    }
+
     /// A network holding new data with this one's name, port names and comments. Noise
     /// parameters are not carried over: callers keep them explicitly where they stay valid.
     pub(crate) fn derived(

@@ -538,6 +538,7 @@ impl Network {
     /// Noise parameters are dropped when the references or the wave definition change (their
     /// `gamma_opt` is referred to the old port-1 reference).
     pub fn renormalised(&self, z0_new: ArrayView2<Complex64>, wave: WaveDef) -> Result<Network> {
+        self.check_shapes()?;
         let s = change_reference(
             self.s.view(),
             self.z0.view(),

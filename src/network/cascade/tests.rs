@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::error::ErrorKind;
+use crate::network::interp::{DcFill, Interpolation, extrapolate_to_dc};
+use crate::network::mixed_mode::PortPairing;
 use crate::network::params::s2z;
 use crate::network::test_util::*;
 
@@ -167,4 +169,32 @@ fn subnetwork_picks_ports_in_order() {
     assert!(net.subnetwork(&[]).is_err());
     assert!(net.subnetwork(&[4]).is_err());
     assert!(net.subnetwork(&[1, 1]).is_err());
+}
+
+#[test]
+fn inconsistent_networks_are_errors_not_panics() {
+    let t = two_port(2, thru);
+    let good = Network::with_uniform_z0(ghz_grid(2), t, 50.0).expect("net");
+    let mut narrow_z0 = good.clone();
+    narrow_z0.z0 = ndarray::Array2::zeros((2, 1));
+    let mut short_f = good.clone();
+    short_f.frequency_hz = ghz_grid(1);
+    for bad in [&narrow_z0, &short_f] {
+        assert!(cascade(bad, &good).is_err());
+        assert!(cascade(&good, bad).is_err());
+        assert!(bad.subnetwork(&[1]).is_err());
+        assert!(bad.to_mixed_mode(&PortPairing::Sequential).is_err());
+        assert!(
+            bad.interpolate(ghz_grid(1).view(), Interpolation::Linear)
+                .is_err()
+        );
+        assert!(extrapolate_to_dc(bad, DcFill::PointOnly).is_err());
+        assert!(bad.passivity().is_err());
+        assert!(bad.reciprocity().is_err());
+        assert!(
+            bad.renormalised_uniform(c(75.0, 0.0), WaveDef::Power)
+                .is_err()
+        );
+        assert!(bad.z().is_err());
+    }
 }
