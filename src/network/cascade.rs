@@ -43,12 +43,14 @@ fn half_ports(n: usize, what: &str) -> Result<usize> {
 /// `E = (I − A22 B11)⁻¹`:
 ///
 /// ```text
-/// S11 = A11 + A12 B11 E A21          S12 = A12 B12 + A12 B11 E A22 B12  (= A12 (I − B11 A22)⁻¹ B12)
+/// S11 = A11 + A12 B11 E A21          S12 = A12 B12 + A12 B11 E A22 B12
 /// S21 = B21 E A21                    S22 = B22 + B21 E A22 B12
 /// ```
 ///
-/// (the "star product" of scattering matrices, Redheffer 1962; for two-ports Pozar §4.4 via
-/// signal flow graphs). The waves leaving `A`'s right ports must be the waves entering `B`'s
+/// (`S12` is `A12 (I − B11 A22)⁻¹ B12` rewritten so that one inverse serves all four blocks.)
+///
+/// (the "star product" of scattering matrices, Redheffer 1962; for two-ports Pozar §4.5, signal
+/// flow graphs). The waves leaving `A`'s right ports must be the waves entering `B`'s
 /// left ports: pseudo or travelling waves with equal references, or any definition with equal
 /// real references. [`cascade`] on [`Network`]s arranges this for any references.
 ///

@@ -6,15 +6,15 @@
 //! With power waves (or real references) a network is passive when it cannot return more
 //! power than it receives: `I − SᴴS` positive semidefinite at every frequency, i.e. the largest
 //! singular value `σmax(S) = ‖S‖₂ ≤ 1` (Pozar, *Microwave Engineering* 4th ed., §4.3, lossless
-//! networks have unitary `S`; Kurokawa 1965 §V for power waves). `σmax² = λmax(SᴴS)`.
+//! networks have unitary `S`; Kurokawa 1965 for power waves). `σmax² = λmax(SᴴS)`.
 //!
 //! This runs on every file `touchstone info` reads (100,000-point 4-ports, 10,000-point
 //! 16-ports), so the exact value is computed only where it can matter. The scan keeps the worst
 //! exact value found so far, seeded with the exact `σmax` at whichever of 256 evenly spaced
 //! frequencies has the largest column norm. Per frequency, in order of cost:
 //!
-//! 1. `σmax ≤ ‖S‖_F`, then `σmax ≤ √(‖S‖₁ ‖S‖∞)` (Golub & Van Loan, *Matrix Computations*
-//!    4th ed., §2.3.2); skip the frequency when a bound does not exceed the worst so far.
+//! 1. `σmax ≤ ‖S‖_F`, then `σmax ≤ √(‖S‖₁ ‖S‖∞)` (Golub & Van Loan, *Matrix Computations*,
+//!    §2.3); skip the frequency when a bound does not exceed the worst so far.
 //! 2. With `A = SᴴS`: `max_i A_ii ≤ σmax² ≤ max_i Σ_j |A_ij|` (the largest column norm; the
 //!    Gershgorin / ∞-norm bound); skip when the upper bound does not exceed the worst so far,
 //!    accept when the two bounds agree to 1e-12.

@@ -19,7 +19,7 @@ pub enum Interpolation {
     /// A natural cubic spline (second derivative zero at both ends) through the points, on the
     /// real and imaginary parts separately. (The spline is linear in the data with real
     /// weights, so one complex spline is exactly the two real ones.) Burden & Faires,
-    /// *Numerical Analysis*, §3.5, Algorithm 3.4.
+    /// *Numerical Analysis*, §3.5.
     Cubic,
 }
 

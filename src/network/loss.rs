@@ -1,7 +1,7 @@
 //! Magnitudes in decibels of single S-parameters over frequency: `|Sij|` in dB, insertion loss
 //! and return loss. Ports are 0-based; the results are `[nfreq]`.
 //!
-//! Definitions (Pozar, *Microwave Engineering* 4th ed., §4.3 and §2.3): for a matched system,
+//! Definitions (Pozar, *Microwave Engineering* 4th ed., §2.3): for a matched system,
 //! insertion loss `IL = −20 log10 |Sij|` (i ≠ j, the transmission from port `j` to port `i`) and
 //! return loss `RL = −20 log10 |Sii|`; both are positive for passive networks. A zero parameter
 //! gives `+inf` dB of loss (`−inf` in [`mag_db`]).

@@ -14,7 +14,7 @@
 //! | `WaveDef`   | `k`                  | `r`    | source                                  |
 //! |-------------|----------------------|--------|-----------------------------------------|
 //! | `Power`     | `1 / (2 √Re z0)`     | `z0*`  | Kurokawa 1965, IEEE Trans. MTT 13(2)    |
-//! | `Pseudo`    | `√Re z0 / (2 |z0|)`  | `z0`   | Marks & Williams 1992, J. Res. NIST 97(5) |
+//! | `Pseudo`    | `√Re z0 / (2 abs z0)`| `z0`   | Marks & Williams 1992, J. Res. NIST 97(5) |
 //! | `Traveling` | `1 / (2 √z0)`        | `z0`   | scikit-rf's `s_def="traveling"`         |
 //!
 //! With the diagonal matrices `K = diag(k)`, `G = diag(z0)`, `R = diag(r)` the conversions are
@@ -28,13 +28,14 @@
 //! These are scikit-rf's `s2z`/`z2s`/`s2y`/`y2s` (skrf/network.py) for each `s_def` (the
 //! equation numbers below are the ones scikit-rf cites):
 //! for `Power`, `K = F = diag(1/(2√Re z0))` and `Z = F⁻¹(I − S)⁻¹(S G + G*)F` (Kurokawa eq. 19);
-//! for `Pseudo`, `K ∝ U = diag(√Re z0/|z0|)` and `Z = (I − U⁻¹SU)⁻¹(I + U⁻¹SU) G`
+//! for `Pseudo`, `K ∝ U = diag(√Re z0 / abs z0)` and `Z = (I − U⁻¹SU)⁻¹(I + U⁻¹SU) G`
 //! (Marks & Williams eq. 74); for `Traveling`, `K = G^-½/2` and
-//! `Z = √G (I − S)⁻¹ (I + S) √G`. For real, positive references the three coincide and reduce to
-//! Pozar, *Microwave Engineering* 4th ed., §4.3, eq. 4.68: `Z = √z0 (I − S)⁻¹(I + S) √z0`.
+//! `Z = √G (I − S)⁻¹ (I + S) √G`. For real, positive references the three coincide, and for
+//! equal ones reduce to Pozar, *Microwave Engineering* 4th ed., §4.3: `Z = z0 (I + S)(I − S)⁻¹`.
 //!
-//! Inverses use the crate-private `network::linalg`: a matrix whose 1-norm condition number exceeds 1e13
-//! is reported as [`Error::singular`] (for example `I − S` of an ideal thru, which has no Z).
+//! Inverses use the crate-private `network::linalg`: a matrix whose 1-norm condition number
+//! exceeds 1e13 is reported as [`Error::singular`] (for example `I − S` of an ideal thru, which
+//! has no Z).
 
 use ndarray::{Array3, ArrayView2, ArrayView3};
 use num_complex::Complex64;
@@ -294,7 +295,7 @@ pub(crate) fn change_reference(
 /// Renormalises `s` from references `z0_old` to `z0_new`, both in wave definition `wave`.
 ///
 /// Mathematically `z2s(s2z(s, z0_old, wave), z0_new, wave)` — scikit-rf's `renormalize_s`,
-/// via Z (Kurokawa 1965 for power waves; Marks & Williams 1992 §VI for pseudo-waves) — but
+/// via Z (Kurokawa 1965 for power waves; Marks & Williams 1992 for pseudo-waves) — but
 /// computed as a direct change of wave basis (`change_reference` in the source) so that
 /// networks without a Z matrix, such as an ideal thru, can be renormalised too.
 /// For complex references the result depends on `wave`; for real ones it does not.

@@ -37,7 +37,7 @@ fn negligible_pivot(pivot: Complex64, m: &[Complex64; 4]) -> bool {
 
 /// Exchanges the roles of `V2` and `I2` in a two-port description (a principal pivot on element
 /// `(2,2)`): `[[Δ/m22, m12/m22], [−m21/m22, 1/m22]]`, `Δ = m11 m22 − m12 m21`. It maps Z to H
-/// and H back to Z (Frickey 1994, IEEE Trans. MTT 42(2), Table I).
+/// and H back to Z (Frickey 1994, IEEE Trans. MTT 42(2)).
 fn pivot_on_port2(m: [Complex64; 4], op: &'static str, k: usize) -> Result<CMatrix> {
     let [m11, m12, m21, m22] = m;
     if negligible_pivot(m22, &m) {
@@ -77,14 +77,14 @@ where
 }
 
 /// Hybrid to impedance parameters (two-port only). With `[V1, I2]ᵀ = H [I1, V2]ᵀ`:
-/// `Z = [[Δh/h22, h12/h22], [−h21/h22, 1/h22]]` (Frickey 1994, Table I).
+/// `Z = [[Δh/h22, h12/h22], [−h21/h22, 1/h22]]` (Frickey 1994).
 /// Errors when `h22 = 0` (no Z matrix) or the input is not a two-port.
 pub fn h2z(h: ArrayView3<Complex64>) -> Result<Array3<Complex64>> {
     map_two_port(h, "H", |m, k| pivot_on_port2(m, "h2z: h22 = 0", k))
 }
 
 /// Impedance to hybrid parameters (two-port only):
-/// `H = [[Δz/z22, z12/z22], [−z21/z22, 1/z22]]` (Frickey 1994, Table I).
+/// `H = [[Δz/z22, z12/z22], [−z21/z22, 1/z22]]` (Frickey 1994).
 pub fn z2h(z: ArrayView3<Complex64>) -> Result<Array3<Complex64>> {
     map_two_port(z, "Z", |m, k| pivot_on_port2(m, "z2h: z22 = 0", k))
 }
