@@ -244,7 +244,11 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
     let _ = writeln!(out, "ports        {n}");
     let _ = writeln!(out, "points       {nf}");
     if nf == 1 {
-        let _ = writeln!(out, "frequency    {} (one point)", fmt_hz(net.frequency_hz[0]));
+        let _ = writeln!(
+            out,
+            "frequency    {} (one point)",
+            fmt_hz(net.frequency_hz[0])
+        );
     } else if nf > 1 {
         let _ = writeln!(
             out,

@@ -17,6 +17,22 @@ use num_complex::Complex64;
 
 use crate::error::{Error, Result};
 
+pub mod cascade;
+pub mod checks;
+pub mod interp;
+pub(crate) mod linalg;
+pub mod loss;
+pub mod mixed_mode;
+pub mod params;
+#[cfg(test)]
+pub(crate) mod test_util;
+
+pub use cascade::{cascade, cascade_s};
+pub use checks::{PassivityReport, ReciprocityReport, passivity, reciprocity};
+pub use interp::{DcFill, Interpolation, extrapolate_to_dc, interpolate_s};
+pub use mixed_mode::{PortPairing, mm2se, se2mm};
+pub use params::{convert_wave, renormalise_s, s2y, s2z, y2s, z2s};
+
 /// Which pair of waves the scattering parameters relate, for complex reference impedances.
 ///
 /// For a port with reference impedance `z0 = R + jX`, voltage `V` and current `I` (into the port):
@@ -179,4 +195,58 @@ impl Network {
     }
 }
 
-pub mod params;
+impl Network {
+    /// Checks that `s` is `[nfreq, n, n]`, `frequency_hz` has `nfreq` entries, `z0` is
+    /// `[nfreq, n]` and `port_names`, when present, has `n` names. The fields are public, so
+    /// the maths calls this before indexing.
+    pub fn check_shapes(&self) -> Result<()> {
+        let (nf, n, m) = self.s.dim();
+        if n != m {
+            return Err(Error::invalid(format!(
+                "S must be square per frequency, got {n}x{m}"
+            )));
+        }
+        if self.frequency_hz.len() != nf {
+            return Err(Error::invalid(format!(
+                "{} frequencies but S has {nf}",
+                self.frequency_hz.len()
+            )));
+        }
+        if self.z0.dim() != (nf, n) {
+            return Err(Error::invalid(format!(
+                "z0 must be [{nf}, {n}], got {:?}",
+                self.z0.dim()
+            )));
+        }
+        if let Some(names) = &self.port_names
+            && names.len() != n
+        {
+            return Err(Error::invalid(format!(
+                "{} port names for {n} ports",
+                names.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// A network holding new data with this one's name, port names and comments. Noise
+    /// parameters are not carried over: callers keep them explicitly where they stay valid.
+    pub(crate) fn derived(
+        &self,
+        frequency_hz: Array1<f64>,
+        s: Array3<Complex64>,
+        z0: Array2<Complex64>,
+        wave: WaveDef,
+    ) -> Network {
+        Network {
+            name: self.name.clone(),
+            frequency_hz,
+            s,
+            z0,
+            wave,
+            port_names: self.port_names.clone(),
+            comments: self.comments.clone(),
+            noise: None,
+        }
+    }
+}
