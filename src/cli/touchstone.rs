@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
-use crate::network::Network;
+use crate::network::{Network, PortPairing};
 use crate::touchstone::{self, DataFormat, FrequencyUnit, ReadOptions, Touchstone, Version};
 
 #[derive(Subcommand, Debug)]
@@ -94,7 +94,8 @@ pub struct ConvertArgs {
     /// or any list `p-n,p-n,...` (1-based, positive-negative). There is no default pairing.
     #[arg(long)]
     mixed_mode: Option<String>,
-    /// Renormalise to this real reference impedance (ohms) on every port.
+    /// Renormalise to this real reference impedance (ohms) on every single-ended port (applied
+    /// before --mixed-mode, whose modes then refer to 2R and R/2).
     #[arg(long)]
     renormalise: Option<f64>,
     /// Significant digits of the output numbers (default: shortest round-trip).
@@ -192,6 +193,11 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
         Some(best)
     };
     let reference = describe_reference(net);
+    let (passivity, reciprocity) = if nf > 0 {
+        (Some(net.passivity()?), Some(net.reciprocity()?))
+    } else {
+        (None, None)
+    };
     let step = uniform_step(net);
     let code = if a.read.strict && !t.warnings.is_empty() {
         ExitCode::from(3)
@@ -218,6 +224,23 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
             "port_names": net.port_names,
             "warnings": t.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         });
+        if let Some(p) = &passivity {
+            o["passivity"] = serde_json::json!({
+                "passive": p.passive,
+                "max_singular_value": p.max_singular_value,
+                "worst_frequency_hz": p.worst_frequency_hz,
+                "tolerance": p.tolerance,
+            });
+        }
+        if let Some(r) = &reciprocity {
+            o["reciprocity"] = serde_json::json!({
+                "reciprocal": r.reciprocal,
+                "max_asymmetry": r.max_asymmetry,
+                "worst_frequency_hz": r.worst_frequency_hz,
+                "worst_pair": [r.worst_pair.0 + 1, r.worst_pair.1 + 1],
+                "tolerance": r.tolerance,
+            });
+        }
         if let Some(k) = k_at {
             let mut m = Vec::new();
             for i in 0..n {
@@ -276,6 +299,34 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
     }
     if let Some(noise) = &net.noise {
         let _ = writeln!(out, "noise        {} points", noise.frequency_hz.len());
+    }
+    if let Some(p) = &passivity {
+        let _ = writeln!(
+            out,
+            "passivity    {} (max singular value {:.6} at {})",
+            if p.passive { "passive" } else { "NOT passive" },
+            p.max_singular_value,
+            fmt_hz(p.worst_frequency_hz)
+        );
+    }
+    if let Some(r) = &reciprocity {
+        let (i, j) = r.worst_pair;
+        let pair = if net.nports() > 1 {
+            format!(", S{}{} vs S{}{}", i + 1, j + 1, j + 1, i + 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "reciprocity  {} (max |Sij - Sji| {:.3e} at {}{pair})",
+            if r.reciprocal {
+                "reciprocal"
+            } else {
+                "NOT reciprocal"
+            },
+            r.max_asymmetry,
+            fmt_hz(r.worst_frequency_hz)
+        );
     }
     if let Some(k) = k_at {
         let _ = writeln!(
@@ -347,13 +398,17 @@ fn uniform_step(net: &Network) -> Option<f64> {
 fn convert(a: ConvertArgs) -> Result<ExitCode> {
     let t = read(&a.input, &a.read, a.read.strict)?;
     let mut net = t.network;
-    if let Some(pairing) = &a.mixed_mode {
-        let _ = pairing;
-        return Err(Error::invalid("--mixed-mode is not available yet"));
-    }
     if let Some(r) = a.renormalise {
-        let _ = r;
-        return Err(Error::invalid("--renormalise is not available yet"));
+        if !(r.is_finite() && r > 0.0) {
+            return Err(Error::invalid(format!(
+                "--renormalise takes a positive impedance in ohms, found {r}"
+            )));
+        }
+        net = net.renormalised_uniform(num_complex::Complex64::new(r, 0.0), net.wave)?;
+    }
+    if let Some(pairing) = &a.mixed_mode {
+        let pairing = PortPairing::parse(pairing)?;
+        net = net.to_mixed_mode(&pairing)?;
     }
     let is_json = a
         .output
@@ -365,7 +420,18 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
             .map(|_| ExitCode::SUCCESS)
             .map_err(|e| Error::io(&a.output, e));
     }
+    let needs_v2 = !net.z0_is_uniform() && net.z0_is_constant_over_frequency();
     let version = match a.version.as_deref() {
+        None if needs_v2 => {
+            eprintln!(
+                "note: writing Touchstone 2.0: the ports have different references, which version 1 cannot hold"
+            );
+            if t.header.version == Version::V2_1 {
+                Version::V2_1
+            } else {
+                Version::V2_0
+            }
+        }
         None => {
             // keep the input's version unless the name asks for .ts
             let ts = a
