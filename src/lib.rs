@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod memory;
 pub mod network;
 pub mod touchstone;
 

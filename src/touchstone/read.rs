@@ -324,7 +324,7 @@ impl<'a> Reader<'a> {
                 .map_err(|m| self.err(0, K::InvalidKeywordValue, m))?,
             None => header.reference_ohm.clone(),
         };
-        let mut z0 = Array2::from_shape_fn((nfreq, n), |(_, p)| column_z0[p]);
+        let mut z0 = crate::memory::array2_from_rows(nfreq, &column_z0);
         let mut header = header;
         let mut wave = WaveDef::Power;
         let mut hfss = false;
@@ -346,6 +346,14 @@ impl<'a> Reader<'a> {
             } else {
                 WaveDef::Traveling
             };
+        }
+
+        // The token buffers are as large as the matrix; when reading in parallel, free them off
+        // the critical path (unmapping tens of megabytes takes milliseconds).
+        if self.threads > 1 && values.len() > 1 << 20 {
+            rayon::spawn(move || drop(values));
+        } else {
+            drop(values);
         }
 
         let s = self.to_s(&header, raw, &z0, wave)?;

@@ -241,7 +241,7 @@ pub(super) fn assemble(
 ) -> Array3<Complex64> {
     let nn = l.n * l.n;
     let mut out = Array3::<Complex64>::uninit((nrec, l.n, l.n));
-    super::tokens::advise_huge_pages(
+    crate::memory::advise_huge_pages(
         out.as_ptr() as *const u8,
         out.len() * std::mem::size_of::<Complex64>(),
     );

@@ -305,40 +305,10 @@ fn parse_fallback(b: &[u8]) -> Option<(f64, usize)> {
     }
 }
 
-/// Ask the kernel to back a large allocation with transparent huge pages (Linux
-/// `madvise(MADV_HUGEPAGE)`), so that filling it takes a few 2 MiB page faults instead of
-/// thousands of 4 KiB ones (each costs microseconds, more in a virtual machine). Only advice:
-/// the allocation itself is unchanged, and nothing happens on other systems.
-pub(crate) fn with_huge_pages<T>(v: Vec<T>) -> Vec<T> {
-    advise_huge_pages(v.as_ptr() as *const u8, v.capacity() * std::mem::size_of::<T>());
-    v
-}
-
-/// See [`with_huge_pages`]; `ptr..ptr+len` must lie inside one live allocation.
-pub(crate) fn advise_huge_pages(ptr: *const u8, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        if len >= 2 * HUGE {
-            let start = (ptr as usize).div_ceil(HUGE) * HUGE;
-            let end = (ptr as usize + len) / HUGE * HUGE;
-            if end > start {
-                // SAFETY: madvise only gives advice about pages inside a live allocation (the
-                // range is rounded inwards); it never changes their contents or ownership.
-                unsafe {
-                    libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-                }
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (ptr, len);
-}
-
 /// Tokenize `block` (which starts at absolute byte `base` of the file) sequentially.
 pub fn tokenize_chunk(block: &[u8], base: usize) -> Result<Chunk, TokenError> {
     let mut out = Chunk {
-        values: with_huge_pages(Vec::with_capacity(block.len() / 12)),
+        values: crate::memory::with_huge_pages(Vec::with_capacity(block.len() / 12)),
         line_starts: Vec::with_capacity(block.len() / 100),
         impedance_comments: Vec::new(),
     };
