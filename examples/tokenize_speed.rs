@@ -8,7 +8,8 @@ fn main() {
         let mut n = 0;
         for _ in 0..10 {
             let t = std::time::Instant::now();
-            let v = sireach::touchstone::tokens::tokenize(&bytes, 0, threads, 0).expect("only numbers");
+            let v =
+                sireach::touchstone::tokens::tokenize(&bytes, 0, threads, 0).expect("only numbers");
             best = best.min(t.elapsed().as_secs_f64());
             n = v.len();
         }

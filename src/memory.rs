@@ -9,7 +9,10 @@ use ndarray::Array2;
 /// thousands of 4 KiB ones (each costs microseconds, more in a virtual machine). Only advice:
 /// the allocation itself is unchanged, and nothing happens on other systems.
 pub fn with_huge_pages<T>(v: Vec<T>) -> Vec<T> {
-    advise_huge_pages(v.as_ptr() as *const u8, v.capacity() * std::mem::size_of::<T>());
+    advise_huge_pages(
+        v.as_ptr() as *const u8,
+        v.capacity() * std::mem::size_of::<T>(),
+    );
     v
 }
 
@@ -38,7 +41,10 @@ pub fn advise_huge_pages(ptr: *const u8, len: usize) {
 pub fn array2_from_rows<T: Copy>(rows: usize, row: &[T]) -> Array2<T> {
     let n = row.len();
     let mut out = Array2::<T>::uninit((rows, n));
-    advise_huge_pages(out.as_ptr() as *const u8, out.len() * std::mem::size_of::<T>());
+    advise_huge_pages(
+        out.as_ptr() as *const u8,
+        out.len() * std::mem::size_of::<T>(),
+    );
     for mut r in out.rows_mut() {
         for (o, v) in r.iter_mut().zip(row) {
             o.write(*v);

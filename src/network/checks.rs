@@ -143,7 +143,10 @@ fn gram_upper(m: &[Complex64], n: usize, scratch: &mut Scratch) {
     }
     let (are, aim) = (&mut scratch.are, &mut scratch.aim);
     for i in 0..n {
-        let (ar, ai) = (&mut are[i * n + i..(i + 1) * n], &mut aim[i * n + i..(i + 1) * n]);
+        let (ar, ai) = (
+            &mut are[i * n + i..(i + 1) * n],
+            &mut aim[i * n + i..(i + 1) * n],
+        );
         ar.fill(0.0);
         ai.fill(0.0);
         for r in 0..n {

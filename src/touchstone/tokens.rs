@@ -279,6 +279,14 @@ fn parse_simple(b: &[u8]) -> Option<(f64, usize)> {
         return None;
     }
     // sig <= 15 guarantees m < 10^15 < 2^53: exact as f64
+    Some((exact_decimal(m, exp, neg)?, i))
+}
+
+/// `±m · 10^exp` when one correctly rounded IEEE operation gives it exactly: `m < 2^53` (the
+/// callers guarantee it) and `|exp| <= 22`, so both `m` and `10^|exp|` are exact doubles
+/// (Clinger 1990). `None` otherwise.
+#[inline(always)]
+fn exact_decimal(m: u64, exp: i32, neg: bool) -> Option<f64> {
     let mut v = m as f64;
     if m != 0 && exp != 0 {
         if (0..=22).contains(&exp) {
@@ -289,7 +297,7 @@ fn parse_simple(b: &[u8]) -> Option<(f64, usize)> {
             return None;
         }
     }
-    Some((if neg { -v } else { v }, i))
+    Some(f64::from_bits(v.to_bits() | ((neg as u64) << 63)))
 }
 
 /// Bytes the windowed fast path looks at.
@@ -303,11 +311,8 @@ const WINDOW: usize = 32;
 /// path), tested against it and against `str::parse`.
 #[inline(always)]
 pub fn parse_window(w: &[u8; WINDOW]) -> Option<(f64, usize)> {
-    let mut i = 0;
     let neg = w[0] == b'-';
-    if neg || w[0] == b'+' {
-        i = 1;
-    }
+    let mut i = (neg | (w[0] == b'+')) as usize;
     // integer part: up to 16 digits
     let mut m: u64 = 0;
     let int_start = i;
@@ -325,7 +330,16 @@ pub fn parse_window(w: &[u8; WINDOW]) -> Option<(f64, usize)> {
         i += 1;
         let f0 = i;
         if i <= 24 {
-            let v = u64::from_le_bytes([w[i], w[i + 1], w[i + 2], w[i + 3], w[i + 4], w[i + 5], w[i + 6], w[i + 7]]);
+            let v = u64::from_le_bytes([
+                w[i],
+                w[i + 1],
+                w[i + 2],
+                w[i + 3],
+                w[i + 4],
+                w[i + 5],
+                w[i + 6],
+                w[i + 7],
+            ]);
             if is_8digits(v) {
                 m = m.wrapping_mul(100_000_000).wrapping_add(parse_8digits(v));
                 i += 8;
@@ -374,17 +388,7 @@ pub fn parse_window(w: &[u8; WINDOW]) -> Option<(f64, usize)> {
     if !is_end(w[i]) {
         return None;
     }
-    let mut v = m as f64;
-    if m != 0 && exp != 0 {
-        if (0..=22).contains(&exp) {
-            v *= POW10[exp as usize];
-        } else if (-22..0).contains(&exp) {
-            v /= POW10[(-exp) as usize];
-        } else {
-            return None;
-        }
-    }
-    Some((if neg { -v } else { v }, i))
+    Some((exact_decimal(m, exp, neg)?, i))
 }
 
 #[cold]
@@ -411,27 +415,22 @@ pub fn tokenize_chunk(block: &[u8], base: usize) -> Result<Chunk, TokenError> {
     let n = block.len();
     let mut first_on_line = true;
     while i < n {
-        let b = block[i];
-        if b == b' ' {
-            i += 1;
-            while let Some(v) = load8(block, i) {
-                if v != 0x2020_2020_2020_2020 {
-                    break;
-                }
+        // Skip a run of spaces without a data-dependent branch per space: the separators of
+        // real files vary in length (`% .9e` pads positive numbers), which a byte loop
+        // mispredicts on nearly every number.
+        if let Some(v) = load8(block, i) {
+            let x = v ^ 0x2020_2020_2020_2020;
+            if x == 0 {
                 i += 8;
+                continue;
             }
-        } else if is_space(b) {
+            i += (x.trailing_zeros() / 8) as usize;
+        } else if block[i] == b' ' {
             i += 1;
-        } else if b == b'\n' {
-            first_on_line = true;
-            i += 1;
-        } else if b == b'!' {
-            let end = memchr(b'\n', &block[i..]).map_or(n, |k| i + k);
-            if is_impedance_comment(&block[i + 1..end]) {
-                out.impedance_comments.push((out.values.len(), base + i));
-            }
-            i = end;
-        } else {
+            continue;
+        }
+        let b = block[i];
+        if b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'+' {
             let parsed = match block.get(i..i + WINDOW) {
                 Some(w) => match parse_window(w.try_into().expect("WINDOW bytes")) {
                     Some(r) => Some(r),
@@ -450,6 +449,19 @@ pub fn tokenize_chunk(block: &[u8], base: usize) -> Result<Chunk, TokenError> {
                 }
                 None => return Err(TokenError::NotANumber { byte: base + i }),
             }
+        } else if b == b'\n' {
+            first_on_line = true;
+            i += 1;
+        } else if is_space(b) {
+            i += 1;
+        } else if b == b'!' {
+            let end = memchr(b'\n', &block[i..]).map_or(n, |k| i + k);
+            if is_impedance_comment(&block[i + 1..end]) {
+                out.impedance_comments.push((out.values.len(), base + i));
+            }
+            i = end;
+        } else {
+            return Err(TokenError::NotANumber { byte: base + i });
         }
     }
     Ok(out)
