@@ -180,3 +180,32 @@ fn declared_frequencies_that_are_absent_are_an_error_with_a_line() {
     );
     assert_eq!(e.position().map(|p| p.line), Some(8));
 }
+
+#[test]
+fn parallel_and_sequential_reads_agree_on_every_corpus_file() {
+    // Files over 1 MiB take the parallel tokenizer by default; the result must not depend on it.
+    let files = corpus().join("files");
+    let mut parallel = 0;
+    for e in std::fs::read_dir(&files).unwrap() {
+        let path = e.unwrap().path();
+        let seq = ReadOptions {
+            par: sireach::Par::Seq,
+            ..ReadOptions::default()
+        };
+        let par = ReadOptions {
+            par: sireach::Par::Rayon(2),
+            ..ReadOptions::default()
+        };
+        match (read_path(&path, &seq), read_path(&path, &par)) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.network, b.network, "{}", path.display());
+                if std::fs::metadata(&path).unwrap().len() >= 1 << 20 {
+                    parallel += 1;
+                }
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => panic!("{}: {:?} vs {:?}", path.display(), a.is_ok(), b.is_ok()),
+        }
+    }
+    assert_eq!(parallel, 7, "the corpus has 7 files of 1 MiB or more");
+}
