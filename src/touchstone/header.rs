@@ -204,7 +204,7 @@ pub fn parse_option_line(text: &str) -> Result<(OptionLine, Vec<String>), (usize
         let lower = t.to_ascii_lowercase();
         if let Some(u) = FrequencyUnit::parse(&lower) {
             if seen_unit {
-                return Err((off, format!("a second frequency unit `{t}`")));
+                return Err((off, format!("one frequency unit, found a second: `{t}`")));
             }
             out.unit = u;
             seen_unit = true;
@@ -217,13 +217,13 @@ pub fn parse_option_line(text: &str) -> Result<(OptionLine, Vec<String>), (usize
             _ => None,
         } {
             if seen_param {
-                return Err((off, format!("a second parameter type `{t}`")));
+                return Err((off, format!("one parameter type, found a second: `{t}`")));
             }
             out.param = p;
             seen_param = true;
         } else if let Some(f) = DataFormat::parse(&lower) {
             if seen_format {
-                return Err((off, format!("a second data format `{t}`")));
+                return Err((off, format!("one data format, found a second: `{t}`")));
             }
             out.format = f;
             seen_format = true;
@@ -315,6 +315,14 @@ pub fn split_keyword(line: &str) -> Option<(String, &str, usize)> {
         .join(" ")
         .to_ascii_lowercase();
     Some((name, &line[close + 1..], close + 1))
+}
+
+/// The `[Name]` of a keyword line as written (for messages).
+pub fn keyword_text(line: &str) -> &str {
+    match (line.find('['), line.find(']')) {
+        (Some(a), Some(b)) if b > a => &line[a..=b],
+        _ => line.trim(),
+    }
 }
 
 /// Port names from vendor comments: `Port[n] = name` (HFSS, Ansys), returns `(n, name)`.

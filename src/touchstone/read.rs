@@ -21,7 +21,8 @@ use ndarray::{Array1, Array2, Array3};
 use num_complex::Complex64;
 
 use super::header::{
-    DataFormat, Header, MatrixFormat, OptionLine, TwoPortOrder, Version, split_keyword,
+    DataFormat, Header, MatrixFormat, OptionLine, TwoPortOrder, Version, keyword_text,
+    split_keyword,
 };
 use super::records::{Layout, assemble};
 use super::tokens::{TokenError, Values, tokenize, tokenize_chunk, trim_start};
@@ -244,7 +245,7 @@ impl<'a> Reader<'a> {
             self.err(
                 a + e.valid_up_to(),
                 K::UnexpectedText,
-                "ASCII text outside comments",
+                "expected ASCII text outside comments",
             )
         })
     }
@@ -363,7 +364,7 @@ impl<'a> Reader<'a> {
                 .position(|m| m.iter().any(|z| !z.re.is_finite() || !z.im.is_finite()))
         {
             let why = if header.param == ParamType::S {
-                "a dB value small enough to give a finite magnitude".to_string()
+                "expected a dB value small enough to give a finite magnitude".to_string()
             } else {
                 format!(
                     "{} parameters that convert to finite S-parameters (the matrix is singular at this frequency)",
@@ -450,7 +451,7 @@ impl<'a> Reader<'a> {
         self.err(
             byte,
             K::InvalidNumber,
-            format!("a finite number, found `{found}`"),
+            format!("expected a finite number, found `{found}`"),
         )
     }
 
@@ -525,7 +526,7 @@ impl<'a> Reader<'a> {
                 return Err(self.err(
                     cstart,
                     K::UnexpectedText,
-                    "a keyword after the network data",
+                    "expected a keyword after the network data",
                 ));
             };
             match name.as_str() {
@@ -534,7 +535,7 @@ impl<'a> Reader<'a> {
                         return Err(self.err(
                             cstart,
                             K::Structure,
-                            "`[Noise Data]` only in two-port files",
+                            "expected `[Noise Data]` only in two-port files",
                         ));
                     }
                     let start = next;
@@ -552,7 +553,7 @@ impl<'a> Reader<'a> {
                         while starts.next_if(|&l| l < g).is_some() {}
                         if starts.peek() != Some(&g) || g + 5 > vals.len() {
                             let b = self.byte_of_value((start, end), g.saturating_sub(5));
-                            return Err(self.err(b, K::WrongValueCount, "5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
+                            return Err(self.err(b, K::WrongValueCount, "expected 5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
                         }
                         let mut row = [0.0; 5];
                         vals.copy_range(g, &mut row);
@@ -560,7 +561,7 @@ impl<'a> Reader<'a> {
                             return Err(self.err(
                                 self.byte_of_value((start, end), g),
                                 K::NonMonotonicFrequency,
-                                "noise frequencies to increase",
+                                "expected noise frequencies to increase",
                             ));
                         }
                         prev = row[0];
@@ -576,7 +577,8 @@ impl<'a> Reader<'a> {
                         cstart,
                         K::UnknownKeyword,
                         format!(
-                            "`[Noise Data]` or `[End]` after the network data, found `[{name}]`"
+                            "expected `[Noise Data]` or `[End]` after the network data, found `{}`",
+                            keyword_text(s)
                         ),
                     ));
                 }

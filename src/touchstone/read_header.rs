@@ -6,8 +6,8 @@ use memchr::memchr;
 use num_complex::Complex64;
 
 use super::header::{
-    Header, MatrixFormat, TwoPortOrder, Version, parse_option_line, port_name_comment,
-    sigrity_port_comment, split_keyword, tokens_with_offsets,
+    Header, MatrixFormat, TwoPortOrder, Version, keyword_text, parse_option_line,
+    port_name_comment, sigrity_port_comment, split_keyword, tokens_with_offsets,
 };
 use super::read::{HeaderState, Pending, Reader, Stop, decode, trim};
 use crate::error::{ParseErrorKind as K, Result};
@@ -124,14 +124,14 @@ impl Reader<'_> {
             return Err(self.err(
                 self.bytes.len(),
                 K::MissingKeyword,
-                "`[End Information]` before the end of the file",
+                "expected `[End Information]` before the end of the file",
             ));
         }
         if let Pending::Reference = pending {
             return Err(self.err(
                 h.reference_at,
                 K::Truncated,
-                "as many `[Reference]` values as ports",
+                "expected as many `[Reference]` values as ports",
             ));
         }
         h.header_end = self.bytes.len();
@@ -153,7 +153,7 @@ impl Reader<'_> {
             self.err(
                 at,
                 K::InvalidKeywordValue,
-                "a keyword of the form `[Name]`: no closing `]`",
+                "expected a keyword of the form `[Name]`: no closing `]`",
             )
         })?;
         let vat = at + voff + (value.len() - value.trim_start().len());
@@ -162,7 +162,7 @@ impl Reader<'_> {
             return Err(self.err(
                 at,
                 K::UnknownKeyword,
-                format!("`[{name}]` is a Touchstone 2 keyword, but the file has no `[Version] 2.0` line before it"),
+                format!("`{}` is a Touchstone 2 keyword, but the file has no `[Version] 2.0` line before it", keyword_text(s)),
             ));
         }
         let count = |this: &Self| -> Result<usize> {
@@ -170,7 +170,7 @@ impl Reader<'_> {
                 this.err(
                     vat,
                     K::InvalidKeywordValue,
-                    format!("a whole number after `[{name}]`, found `{v}`"),
+                    format!("expected a whole number after `[{name}]`, found `{v}`"),
                 )
             })?;
             Ok(n)
@@ -192,7 +192,7 @@ impl Reader<'_> {
                         return Err(self.err(
                             vat,
                             K::InvalidKeywordValue,
-                            format!("`[Version]` 2.0 or 2.1, found `{v}`"),
+                            format!("expected `[Version]` 2.0 or 2.1, found `{v}`"),
                         ));
                     }
                 });
@@ -203,7 +203,10 @@ impl Reader<'_> {
                     return Err(self.err(
                         vat,
                         K::SizeLimit,
-                        format!("a port count from 1 to {}, found {n}", self.opts.max_ports),
+                        format!(
+                            "expected a port count from 1 to {}, found {n}",
+                            self.opts.max_ports
+                        ),
                     ));
                 }
                 if let Some(hint) = nports_hint
@@ -226,7 +229,7 @@ impl Reader<'_> {
                         return Err(self.err(
                             vat,
                             K::InvalidKeywordValue,
-                            format!("`12_21` or `21_12`, found `{v}`"),
+                            format!("expected `12_21` or `21_12`, found `{v}`"),
                         ));
                     }
                 });
@@ -238,7 +241,7 @@ impl Reader<'_> {
                     return Err(self.err(
                         at,
                         K::MissingKeyword,
-                        "`[Number of Ports]` before `[Reference]`",
+                        "expected `[Number of Ports]` before `[Reference]`",
                     ));
                 }
                 h.reference = Some(Vec::new());
@@ -255,7 +258,7 @@ impl Reader<'_> {
                         return Err(self.err(
                             vat,
                             K::InvalidKeywordValue,
-                            format!("`Full`, `Lower` or `Upper`, found `{v}`"),
+                            format!("expected `Full`, `Lower` or `Upper`, found `{v}`"),
                         ));
                     }
                 });
@@ -283,14 +286,18 @@ impl Reader<'_> {
                 }));
             }
             "noise data" => {
-                return Err(self.err(at, K::Structure, "`[Network Data]` before `[Noise Data]`"));
+                return Err(self.err(
+                    at,
+                    K::Structure,
+                    "expected `[Network Data]` before `[Noise Data]`",
+                ));
             }
             "end" => return Ok(Some(Stop::End)),
             _ => {
                 return Err(self.err(
                     at,
                     K::UnknownKeyword,
-                    format!("a Touchstone keyword, found `[{name}]`"),
+                    format!("expected a Touchstone keyword, found `{}`", keyword_text(s)),
                 ));
             }
         }
@@ -312,21 +319,21 @@ impl Reader<'_> {
                 self.err(
                     at + o,
                     K::InvalidKeywordValue,
-                    format!("a reference impedance in ohms, found `{t}`"),
+                    format!("expected a reference impedance in ohms, found `{t}`"),
                 )
             })?;
             if !x.is_finite() || x <= 0.0 {
                 return Err(self.err(
                     at + o,
                     K::InvalidKeywordValue,
-                    format!("a positive reference impedance, found `{t}`"),
+                    format!("expected a positive reference impedance, found `{t}`"),
                 ));
             }
             if refs.len() >= want {
                 return Err(self.err(
                     at + o,
                     K::WrongValueCount,
-                    format!("{want} `[Reference]` values, one per port; found more"),
+                    format!("expected {want} `[Reference]` values, one per port; found more"),
                 ));
             }
             refs.push(Complex64::new(x, 0.0));
@@ -348,7 +355,7 @@ impl Reader<'_> {
                 self.err(
                     h.header_end,
                     K::MissingKeyword,
-                    "`[Number of Ports]` in a version 2 file, before the data",
+                    "expected `[Number of Ports]` in a version 2 file, before the data",
                 )
             })?
         } else {
@@ -356,14 +363,17 @@ impl Reader<'_> {
                 self.err(
                     0,
                     K::MissingKeyword,
-                    "a version 1 file named `.sNp` (N = number of ports), or the port count given explicitly (`--ports N`)",
+                    "expected a version 1 file named `.sNp` (N = number of ports), or the port count given explicitly (`--ports N`)",
                 )
             })?;
             if n == 0 || n > self.opts.max_ports {
                 return Err(self.err(
                     0,
                     K::SizeLimit,
-                    format!("a port count from 1 to {}, found {n}", self.opts.max_ports),
+                    format!(
+                        "expected a port count from 1 to {}, found {n}",
+                        self.opts.max_ports
+                    ),
                 ));
             }
             n
@@ -383,7 +393,10 @@ impl Reader<'_> {
                     return Err(self.err(
                         h.option_line_at,
                         K::InvalidOptionLine,
-                        format!("one `R` value or one per port ({n}), found {}", rs.len()),
+                        format!(
+                            "expected one `R` value or one per port ({n}), found {}",
+                            rs.len()
+                        ),
                     ));
                 }
             }
@@ -395,7 +408,7 @@ impl Reader<'_> {
                 return Err(self.err(
                     h.reference_at,
                     K::WrongValueCount,
-                    format!("{n} `[Reference]` values, found {}", refs.len()),
+                    format!("expected {n} `[Reference]` values, found {}", refs.len()),
                 ));
             }
             header.reference_ohm = refs;
@@ -409,7 +422,7 @@ impl Reader<'_> {
         }
         if version.is_v2() {
             if n == 2 && h.two_port_order.is_none() {
-                self.warn(0, "a two-port version 2 file without `[Two-Port Data Order]`; reading it as 21_12")?;
+                self.warn(0, "expected a two-port version 2 file without `[Two-Port Data Order]`; reading it as 21_12")?;
             }
             if h.nfreq.is_none() {
                 self.warn(0, "no `[Number of Frequencies]` (required in version 2)")?;
@@ -426,7 +439,10 @@ impl Reader<'_> {
             return Err(self.err(
                 0,
                 K::WrongValueCount,
-                format!("{n} `[Mixed-Mode Order]` entries, found {}", mm.len()),
+                format!(
+                    "expected {n} `[Mixed-Mode Order]` entries, found {}",
+                    mm.len()
+                ),
             ));
         }
         header.mixed_mode_order = h.mixed_mode.clone();

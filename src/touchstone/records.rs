@@ -64,7 +64,7 @@ impl Reader<'_> {
                     at,
                     K::WrongValueCount,
                     format!(
-                        "{rl} values for the frequency record starting here (a frequency and {} numbers), but they run into the middle of line {}: a value is missing or extra",
+                        "expected {rl} values for the frequency record starting here (a frequency and {} numbers), but they run into the middle of line {}: a value is missing or extra",
                         rl - 1,
                         mid.line
                     ),
@@ -81,14 +81,16 @@ impl Reader<'_> {
                     return Err(self.err(
                         self.byte_of_value(block, g),
                         K::DuplicateFrequency,
-                        format!("frequencies to increase; {f} {unit} appears twice"),
+                        format!("expected frequencies to increase; {f} {unit} appears twice"),
                     ));
                 }
                 if f < prev {
                     return Err(self.err(
                         self.byte_of_value(block, g),
                         K::NonMonotonicFrequency,
-                        format!("frequencies to increase; {f} {unit} follows {prev} {unit}"),
+                        format!(
+                            "expected frequencies to increase; {f} {unit} follows {prev} {unit}"
+                        ),
                     ));
                 }
             }
@@ -96,14 +98,16 @@ impl Reader<'_> {
                 return Err(self.err(
                     self.byte_of_value(block, g),
                     K::InvalidNumber,
-                    format!("a frequency that fits in an f64 once in Hz, found {f} {unit}"),
+                    format!(
+                        "expected a frequency that fits in an f64 once in Hz, found {f} {unit}"
+                    ),
                 ));
             }
             if f < 0.0 {
                 return Err(self.err(
                     self.byte_of_value(block, g),
                     K::NegativeFrequency,
-                    format!("a frequency of zero or more, found {f}"),
+                    format!("expected a frequency of zero or more, found {f}"),
                 ));
             }
             if g + rl > total {
@@ -111,7 +115,7 @@ impl Reader<'_> {
                     self.byte_of_value(block, g),
                     K::Truncated,
                     format!(
-                        "{rl} values for the record starting here, found {} before the data ends",
+                        "expected {rl} values for the record starting here, found {} before the data ends",
                         total - g
                     ),
                 ));
@@ -127,7 +131,7 @@ impl Reader<'_> {
                 while lines.next_if(|&l| l < g).is_some() {}
                 if lines.peek() != Some(&g) || g + 5 > total {
                     let at = self.byte_of_value(block, g.saturating_sub(5).max(start));
-                    return Err(self.err(at, K::WrongValueCount, "5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
+                    return Err(self.err(at, K::WrongValueCount, "expected 5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
                 }
                 let mut row = [0.0; 5];
                 values.copy_range(g, &mut row);
@@ -135,7 +139,10 @@ impl Reader<'_> {
                     return Err(self.err(
                         self.byte_of_value(block, g),
                         K::NonMonotonicFrequency,
-                        format!("noise frequencies to increase; {} follows {prev}", row[0]),
+                        format!(
+                            "expected noise frequencies to increase; {} follows {prev}",
+                            row[0]
+                        ),
                     ));
                 }
                 prev = row[0];
@@ -262,7 +269,7 @@ pub(super) fn assemble(
     };
     if nrec > 0 && nn > 0 {
         let Some(flat) = out.as_slice_mut() else {
-            unreachable!("a freshly allocated array is contiguous")
+            unreachable!("expected a freshly allocated array is contiguous")
         };
         if threads <= 1 || nrec * l.rl < 1 << 16 {
             convert(0, flat);

@@ -39,7 +39,7 @@ impl Reader<'_> {
                             return Err(self.err(
                                 byte,
                                 K::InvalidNumber,
-                                format!("numbers after `Port Impedance`, found `{t}`"),
+                                format!("expected numbers after `Port Impedance`, found `{t}`"),
                             ));
                         }
                         parsed.clear();
@@ -70,7 +70,7 @@ impl Reader<'_> {
                 byte,
                 K::WrongValueCount,
                 format!(
-                    "{n} complex port impedances (or a {n}x{n} matrix), found {} numbers",
+                    "expected {n} complex port impedances (or a {n}x{n} matrix), found {} numbers",
                     nums.len()
                 ),
             ))
@@ -89,11 +89,11 @@ pub fn mixed_mode_references(
     let n = single_ended.len();
     let port = |t: &str, tok: &str| -> std::result::Result<usize, String> {
         let p: usize = t.trim().parse().map_err(|_| {
-            format!("a port number in `[Mixed-Mode Order]` entry `{tok}`, found `{t}`")
+            format!("expected a port number in `[Mixed-Mode Order]` entry `{tok}`, found `{t}`")
         })?;
         if p == 0 || p > n {
             return Err(format!(
-                "ports 1 to {n} in `[Mixed-Mode Order]` entry `{tok}`, found {p}"
+                "expected ports 1 to {n} in `[Mixed-Mode Order]` entry `{tok}`, found {p}"
             ));
         }
         Ok(p - 1)
@@ -108,7 +108,7 @@ pub fn mixed_mode_references(
                 'S' => Ok(single_ended[port(rest, tok)?]),
                 'D' | 'C' => {
                     let (a, b) = rest.split_once(',').ok_or_else(|| {
-                        format!("`D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`")
+                        format!("expected `D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`")
                     })?;
                     let (ra, rb) = (single_ended[port(a, tok)?], single_ended[port(b, tok)?]);
                     Ok(if kind == 'D' {
@@ -118,7 +118,7 @@ pub fn mixed_mode_references(
                     })
                 }
                 _ => Err(format!(
-                    "`S<p>`, `D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`"
+                    "expected `S<p>`, `D<p>,<q>` or `C<p>,<q>` in `[Mixed-Mode Order]`, found `{tok}`"
                 )),
             }
         })
