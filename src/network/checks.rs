@@ -163,26 +163,40 @@ fn gram_upper(m: &[Complex64], n: usize, scratch: &mut Scratch) {
     }
 }
 
-/// True when `t2 I − A` is positive definite, for Hermitian `A` given by its upper triangle
-/// (row-major `n x n`): the Cholesky factorisation `t2 I − A = UᴴU` runs to the end with
-/// positive pivots. `u` is scratch of `n * n`.
-fn below_by_cholesky(a: &[Complex64], n: usize, t2: f64, u: &mut [Complex64]) -> bool {
+/// True when `t2 I − A` is positive definite, for the Hermitian `A = SᴴS` whose upper triangle
+/// [`gram_upper`] left in `scratch.are`/`scratch.aim`: the Cholesky factorisation
+/// `t2 I − A = UᴴU` runs to the end with positive pivots. Right-looking, on split real and
+/// imaginary parts, so the trailing update (contiguous rows) vectorises.
+fn below_by_cholesky(n: usize, t2: f64, scratch: &mut Scratch) -> bool {
+    let (wr, wi) = (&mut scratch.wr, &mut scratch.wi);
+    for (k, (r, i)) in wr.iter_mut().zip(wi.iter_mut()).enumerate() {
+        *r = -scratch.are[k];
+        *i = -scratch.aim[k];
+    }
     for j in 0..n {
-        let mut d = t2 - a[j * n + j].re;
-        for k in 0..j {
-            d -= u[k * n + j].norm_sqr();
-        }
+        wr[j * n + j] += t2;
+    }
+    for j in 0..n {
+        let d = wr[j * n + j];
         if d.is_nan() || d <= 0.0 {
             return false;
         }
-        let ujj = d.sqrt();
-        u[j * n + j] = Complex64::new(ujj, 0.0);
+        let inv = 1.0 / d.sqrt();
         for i in j + 1..n {
-            let mut v = -a[j * n + i];
-            for k in 0..j {
-                v -= u[k * n + j].conj() * u[k * n + i];
+            wr[j * n + i] *= inv;
+            wi[j * n + i] *= inv;
+        }
+        // W_ki -= conj(U_jk) U_ji for k <= i, rows k > j
+        for k in j + 1..n {
+            let (a, b) = (wr[j * n + k], wi[j * n + k]);
+            let (head_r, tail_r) = wr.split_at_mut(k * n);
+            let (head_i, tail_i) = wi.split_at_mut(k * n);
+            let (ur, ui) = (&head_r[j * n + k..j * n + n], &head_i[j * n + k..j * n + n]);
+            let (rk, ik) = (&mut tail_r[k..n], &mut tail_i[k..n]);
+            for (((x, y), c), d) in rk.iter_mut().zip(ik.iter_mut()).zip(ur).zip(ui) {
+                *x -= a * c + b * d;
+                *y -= a * d - b * c;
             }
-            u[j * n + i] = v / ujj;
         }
     }
     true
@@ -193,7 +207,8 @@ struct Scratch {
     row: Vec<f64>,
     col: Vec<f64>,
     a: Vec<Complex64>,
-    b: Vec<Complex64>,
+    wr: Vec<f64>,
+    wi: Vec<f64>,
     re: Vec<f64>,
     im: Vec<f64>,
     are: Vec<f64>,
@@ -206,7 +221,8 @@ impl Scratch {
             row: vec![0.0; n],
             col: vec![0.0; n],
             a: vec![Complex64::new(0.0, 0.0); n * n],
-            b: vec![Complex64::new(0.0, 0.0); n * n],
+            wr: vec![0.0; n * n],
+            wi: vec![0.0; n * n],
             re: vec![0.0; n * n],
             im: vec![0.0; n * n],
             are: vec![0.0; n * n],
@@ -325,11 +341,12 @@ fn sigma_max_above(
     }
     // Tier 2b: t²I − SᴴS positive definite (its Cholesky factorisation exists) proves
     // σmax < t without computing σmax (Golub & Van Loan §4.2).
-    if threshold > 0.0 && below_by_cholesky(a, n, threshold * threshold, &mut scratch.b) {
+    if threshold > 0.0 && below_by_cholesky(n, threshold * threshold, scratch) {
         return Ok(None);
     }
     // Tier 3: exact.
     if n == 2 {
+        let a = &scratch.a;
         return Ok(Some(lambda_max_2x2(a[0].re, a[1], a[3].re).sqrt()));
     }
     exact_sigma_max(m, n, k).map(Some)
