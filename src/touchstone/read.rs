@@ -535,7 +535,7 @@ impl<'a> Reader<'a> {
                         return Err(self.err(
                             cstart,
                             K::Structure,
-                            "expected `[Noise Data]` only in two-port files",
+                            "`[Noise Data]` in a file that is not a two-port",
                         ));
                     }
                     let start = next;

@@ -422,7 +422,7 @@ impl Reader<'_> {
         }
         if version.is_v2() {
             if n == 2 && h.two_port_order.is_none() {
-                self.warn(0, "expected a two-port version 2 file without `[Two-Port Data Order]`; reading it as 21_12")?;
+                self.warn(0, "a two-port version 2 file without `[Two-Port Data Order]`; reading it as 21_12")?;
             }
             if h.nfreq.is_none() {
                 self.warn(0, "no `[Number of Frequencies]` (required in version 2)")?;

@@ -269,7 +269,7 @@ pub(super) fn assemble(
     };
     if nrec > 0 && nn > 0 {
         let Some(flat) = out.as_slice_mut() else {
-            unreachable!("expected a freshly allocated array is contiguous")
+            unreachable!("a freshly allocated array is contiguous")
         };
         if threads <= 1 || nrec * l.rl < 1 << 16 {
             convert(0, flat);
