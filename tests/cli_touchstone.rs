@@ -262,3 +262,18 @@ fn strict_info_exits_3_and_lists_the_warnings() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("[Network Data]"), "{text}");
 }
+
+#[test]
+fn the_measured_cable_assembly_is_causal() {
+    let out = run_ok(&[
+        "touchstone",
+        "info",
+        shared(CABLE).to_str().unwrap(),
+        "--json",
+        "--causality",
+    ]);
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["causality"]["causal"], true);
+    let r = v["causality"]["worst_ratio"].as_f64().unwrap();
+    assert!(r > 0.0 && r < 1e-2, "{r}");
+}

@@ -56,6 +56,10 @@ pub struct InfoArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Also check causality: the impulse response of every S-parameter before t = 0, relative
+    /// to its peak (the grid is extended to DC first; see `network::causality`).
+    #[arg(long)]
+    causality: bool,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -193,6 +197,11 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
         Some(best)
     };
     let reference = describe_reference(net);
+    let causality = if a.causality {
+        Some(net.causality()?)
+    } else {
+        None
+    };
     let (passivity, reciprocity) = if nf > 0 {
         (Some(net.passivity()?), Some(net.reciprocity()?))
     } else {
@@ -230,6 +239,14 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
                 "max_singular_value": p.max_singular_value,
                 "worst_frequency_hz": p.worst_frequency_hz,
                 "tolerance": p.tolerance,
+            });
+        }
+        if let Some(c) = &causality {
+            o["causality"] = serde_json::json!({
+                "causal": c.causal,
+                "worst_ratio": c.worst_ratio,
+                "worst_pair": [c.worst_pair.0 + 1, c.worst_pair.1 + 1],
+                "tolerance": c.tolerance,
             });
         }
         if let Some(r) = &reciprocity {
@@ -326,6 +343,18 @@ fn info(a: InfoArgs) -> Result<ExitCode> {
             },
             r.max_asymmetry,
             fmt_hz(r.worst_frequency_hz)
+        );
+    }
+    if let Some(c) = &causality {
+        let (i, j) = c.worst_pair;
+        let _ = writeln!(
+            out,
+            "causality    {} (worst: S{}{} has {:.1} dB of its peak before t = 0; tolerance {:.0} dB)",
+            if c.causal { "causal" } else { "NOT causal" },
+            i + 1,
+            j + 1,
+            20.0 * c.worst_ratio.max(1e-300).log10(),
+            20.0 * c.tolerance.log10()
         );
     }
     if let Some(k) = k_at {

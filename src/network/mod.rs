@@ -18,6 +18,7 @@ use num_complex::Complex64;
 use crate::error::{Error, Result};
 
 pub mod cascade;
+pub mod causality;
 pub mod checks;
 pub mod interp;
 pub(crate) mod linalg;
