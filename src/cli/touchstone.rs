@@ -19,6 +19,7 @@ pub enum TouchstoneCmd {
     ///   sireach touchstone info cable.s4p
     ///   sireach touchstone info cable.s4p --at 26.5625GHz --json
     ///   sireach touchstone info odd_file.s2p --strict     (list every irregularity)
+    #[command(verbatim_doc_comment)]
     Info(InfoArgs),
     /// Convert a Touchstone file to another version, format or unit, to mixed mode, to new
     /// reference impedances, or to JSON (when OUT ends in .json).
@@ -29,6 +30,7 @@ pub enum TouchstoneCmd {
     ///   sireach touchstone convert in.s4p sdd.s4p --mixed-mode 1-3/2-4
     ///   sireach touchstone convert in.s2p out.s2p --renormalise 100
     ///   sireach touchstone convert in.s4p out.json
+    #[command(verbatim_doc_comment)]
     Convert(ConvertArgs),
 }
 
