@@ -301,7 +301,6 @@ impl Reader<'_> {
                 ));
             }
         }
-        let _ = nports_hint;
         Ok(None)
     }
 
