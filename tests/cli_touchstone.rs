@@ -33,6 +33,18 @@ fn run_ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// `sireach touchstone convert IN OUT EXTRA...`
+fn convert(input: &Path, output: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "touchstone",
+        "convert",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_ok(&args);
+}
+
 fn json_file(p: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).expect("written")).expect("JSON")
 }
@@ -76,12 +88,7 @@ fn info_json_describes_the_cable_assembly() {
 #[test]
 fn convert_to_json_has_the_dump_field_names_and_values() {
     let out = scratch("cable.json");
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        out.to_str().unwrap(),
-    ]);
+    convert(&shared(CABLE), &out, &[]);
     let got = json_file(&out);
     let dump_path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/touchstone/dumps")
@@ -108,44 +115,20 @@ fn convert_to_json_has_the_dump_field_names_and_values() {
 fn convert_to_version_2_and_back_keeps_every_number() {
     let v2 = scratch("cable_v2.ts");
     let back = scratch("cable_back.s4p");
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        v2.to_str().unwrap(),
-        "--version",
-        "2",
-        "--format",
-        "ri",
-        "--unit",
-        "hz",
-    ]);
+    convert(
+        &shared(CABLE),
+        &v2,
+        &["--version", "2", "--format", "ri", "--unit", "hz"],
+    );
     assert!(
         std::fs::read_to_string(&v2)
             .unwrap()
             .contains("[Version] 2.0")
     );
-    run_ok(&[
-        "touchstone",
-        "convert",
-        v2.to_str().unwrap(),
-        back.to_str().unwrap(),
-        "--version",
-        "1",
-    ]);
+    convert(&v2, &back, &["--version", "1"]);
     let (a, b) = (scratch("a.json"), scratch("b.json"));
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        a.to_str().unwrap(),
-    ]);
-    run_ok(&[
-        "touchstone",
-        "convert",
-        back.to_str().unwrap(),
-        b.to_str().unwrap(),
-    ]);
+    convert(&shared(CABLE), &a, &[]);
+    convert(&back, &b, &[]);
     let (ja, jb) = (json_file(&a), json_file(&b));
     assert_eq!(ja["s"], jb["s"]);
     assert_eq!(ja["frequency_hz"], jb["frequency_hz"]);
@@ -158,26 +141,9 @@ fn mixed_mode_conversion_matches_the_closed_form() {
     let se = scratch("se.json");
     let mm = scratch("mm.ts");
     let mmj = scratch("mm.json");
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        se.to_str().unwrap(),
-    ]);
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        mm.to_str().unwrap(),
-        "--mixed-mode",
-        "1-2/3-4",
-    ]);
-    run_ok(&[
-        "touchstone",
-        "convert",
-        mm.to_str().unwrap(),
-        mmj.to_str().unwrap(),
-    ]);
+    convert(&shared(CABLE), &se, &[]);
+    convert(&shared(CABLE), &mm, &["--mixed-mode", "1-2/3-4"]);
+    convert(&mm, &mmj, &[]);
     let (s, m) = (json_file(&se), json_file(&mmj));
     assert_eq!(m["port_names"], serde_json::json!(["D1", "D2", "C1", "C2"]));
     for k in [1, 2656, 6000] {
@@ -196,34 +162,10 @@ fn renormalise_there_and_back_is_the_identity() {
     let r100 = scratch("r100.s4p");
     let r50 = scratch("r50.s4p");
     let (a, b) = (scratch("r_a.json"), scratch("r_b.json"));
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        r100.to_str().unwrap(),
-        "--renormalise",
-        "100",
-    ]);
-    run_ok(&[
-        "touchstone",
-        "convert",
-        r100.to_str().unwrap(),
-        r50.to_str().unwrap(),
-        "--renormalise",
-        "50",
-    ]);
-    run_ok(&[
-        "touchstone",
-        "convert",
-        shared(CABLE).to_str().unwrap(),
-        a.to_str().unwrap(),
-    ]);
-    run_ok(&[
-        "touchstone",
-        "convert",
-        r50.to_str().unwrap(),
-        b.to_str().unwrap(),
-    ]);
+    convert(&shared(CABLE), &r100, &["--renormalise", "100"]);
+    convert(&r100, &r50, &["--renormalise", "50"]);
+    convert(&shared(CABLE), &a, &[]);
+    convert(&r50, &b, &[]);
     let (ja, jb) = (json_file(&a), json_file(&b));
     for k in [0, 3000, 6000] {
         for i in 0..4 {

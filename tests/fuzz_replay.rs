@@ -33,5 +33,8 @@ fn fuzz_regressions_stay_fixed() {
 #[test]
 fn fuzz_minimised_corpus_replays_clean() {
     let n = replay("fuzz/corpus_min");
-    assert!(n > 2000, "fuzz/corpus_min holds the minimised corpus; found {n} inputs");
+    assert!(
+        n > 2000,
+        "fuzz/corpus_min holds the minimised corpus; found {n} inputs"
+    );
 }

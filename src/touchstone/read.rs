@@ -546,28 +546,7 @@ impl<'a> Reader<'a> {
                         offsets: vec![0, c.values.len()],
                         chunks: vec![c],
                     };
-                    let mut prev = f64::NEG_INFINITY;
-                    let mut starts = vals.line_starts().peekable();
-                    let mut g = 0;
-                    while g < vals.len() {
-                        while starts.next_if(|&l| l < g).is_some() {}
-                        if starts.peek() != Some(&g) || g + 5 > vals.len() {
-                            let b = self.byte_of_value((start, end), g.saturating_sub(5));
-                            return Err(self.err(b, K::WrongValueCount, "expected 5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
-                        }
-                        let mut row = [0.0; 5];
-                        vals.copy_range(g, &mut row);
-                        if row[0] <= prev {
-                            return Err(self.err(
-                                self.byte_of_value((start, end), g),
-                                K::NonMonotonicFrequency,
-                                "expected noise frequencies to increase",
-                            ));
-                        }
-                        prev = row[0];
-                        rows.push(row);
-                        g += 5;
-                    }
+                    rows = self.noise_rows(&vals, 0, (start, end))?;
                     *at = end;
                     continue;
                 }

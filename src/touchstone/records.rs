@@ -123,38 +123,54 @@ impl Reader<'_> {
             freqs.push(f);
             g += rl;
         }
-        let mut noise_rows = Vec::new();
-        if let Some(start) = noise_at {
-            let mut g = start;
-            let mut prev = f64::NEG_INFINITY;
-            while g < total {
-                while lines.next_if(|&l| l < g).is_some() {}
-                if lines.peek() != Some(&g) || g + 5 > total {
-                    let at = self.byte_of_value(block, g.saturating_sub(5).max(start));
-                    return Err(self.err(at, K::WrongValueCount, "expected 5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
-                }
-                let mut row = [0.0; 5];
-                values.copy_range(g, &mut row);
-                if row[0] <= prev {
-                    return Err(self.err(
-                        self.byte_of_value(block, g),
-                        K::NonMonotonicFrequency,
-                        format!(
-                            "expected noise frequencies to increase; {} follows {prev}",
-                            row[0]
-                        ),
-                    ));
-                }
-                prev = row[0];
-                noise_rows.push(row);
-                g += 5;
-            }
-        }
+        let noise_rows = match noise_at {
+            Some(start) => self.noise_rows(values, start, block)?,
+            None => Vec::new(),
+        };
         Ok(Scan {
             network_values: noise_at.unwrap_or(total),
             frequencies: freqs,
             noise_rows,
         })
+    }
+
+    /// The noise rows from global value `start` to the end of `values`: five values each
+    /// (frequency, NFmin dB, |Γopt|, ∠Γopt degrees, Rn), each row on its own line, frequencies
+    /// increasing.
+    pub(super) fn noise_rows(
+        &self,
+        values: &Values,
+        start: usize,
+        block: (usize, usize),
+    ) -> Result<Vec<[f64; 5]>> {
+        let total = values.len();
+        let mut lines = values.line_starts().peekable();
+        let mut rows = Vec::new();
+        let mut g = start;
+        let mut prev = f64::NEG_INFINITY;
+        while g < total {
+            while lines.next_if(|&l| l < g).is_some() {}
+            if lines.peek() != Some(&g) || g + 5 > total {
+                let at = self.byte_of_value(block, g.saturating_sub(5).max(start));
+                return Err(self.err(at, K::WrongValueCount, "expected 5 values per noise row (frequency, NFmin, |Γopt|, ∠Γopt, Rn), each row on its own line"));
+            }
+            let mut row = [0.0; 5];
+            values.copy_range(g, &mut row);
+            if row[0] <= prev {
+                return Err(self.err(
+                    self.byte_of_value(block, g),
+                    K::NonMonotonicFrequency,
+                    format!(
+                        "expected noise frequencies to increase; {} follows {prev}",
+                        row[0]
+                    ),
+                ));
+            }
+            prev = row[0];
+            rows.push(row);
+            g += 5;
+        }
+        Ok(rows)
     }
 
     /// Number of values on the line whose first value is `g`.
