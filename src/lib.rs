@@ -8,6 +8,20 @@
 //! S-parameter arrays shaped `[nfreq, nports, nports]`; ports 0-based in the API, 1-based in
 //! files and messages; the wave definition of S is always explicit.
 //!
+//! ```
+//! use sireach::network::PortPairing;
+//! use sireach::touchstone::{read_bytes, ReadOptions};
+//!
+//! // A version 1 two-port: 1 GHz, S11 S21 S12 S22 as magnitude/angle.
+//! let text = b"# GHz S MA R 50\n1 0.1 0 0.9 -90 0.9 -90 0.1 0\n";
+//! let t = read_bytes(text, "thru", Some(2), &ReadOptions::default())?;
+//! let net = t.network;
+//! assert_eq!(net.frequency_hz[0], 1e9);
+//! assert!((net.s[[0, 1, 0]].im + 0.9).abs() < 1e-12); // S21 = 0.9 at -90 degrees
+//! assert!(net.passivity()?.passive);
+//! # Ok::<(), sireach::error::Error>(())
+//! ```
+//!
 //! Modules (dependencies point down this list only):
 //! - [`error`]: the crate's error type, with file/line/column positions;
 //! - [`network`]: the `Network` type and the maths on it;

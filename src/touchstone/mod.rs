@@ -6,6 +6,20 @@
 //!   the [`Header`] and any [`Warning`]s), or an error with file, line and column.
 //! - the data block is tokenized in one pass without per-line allocation, in parallel for big
 //!   files ([`tokens`]).
+//!
+//! ```
+//! use sireach::touchstone::{read_bytes, write_string, ReadOptions, Version, WriteOptions};
+//!
+//! let v2 = b"[Version] 2.0\n# GHz S RI R 50\n[Number of Ports] 1\n[Number of Frequencies] 2\n\
+//!            [Network Data]\n1 0.5 0\n2 0.25 -0.25\n[End]\n";
+//! let t = read_bytes(v2, "load", None, &ReadOptions::default())?;
+//! assert_eq!(t.header.version, Version::V2_0);
+//! // write it as version 1 and read it back: the same numbers
+//! let text = write_string(&t.network, &WriteOptions::default())?;
+//! let back = read_bytes(text.as_bytes(), "load", Some(1), &ReadOptions::default())?;
+//! assert_eq!(back.network.s, t.network.s);
+//! # Ok::<(), sireach::error::Error>(())
+//! ```
 
 mod fuzz;
 pub mod header;
