@@ -45,9 +45,81 @@ pub struct CausalityReport {
     pub causal: bool,
 }
 
+/// Tapered impulse responses `h(t)` on one uniform grid from DC (see the module doc for the
+/// taper), planned once and run for as many spectra as needed (RustFFT style: the plan and its
+/// scratch are built once). `h[k]` is at `t = k·dt` for `k < len/2` and at `t = (k − len)·dt`
+/// after, with `len = 2(M − 1)` and `dt = 1/(2 f_max)`.
+pub struct ImpulsePlan {
+    inverse: std::sync::Arc<dyn realfft::ComplexToReal<f64>>,
+    taper: Vec<f64>,
+    spectrum: Vec<Complex64>,
+    h: Vec<f64>,
+    scratch: Vec<Complex64>,
+    /// Time step, s.
+    pub dt_s: f64,
+}
+
+impl ImpulsePlan {
+    /// Errors: fewer than 2·`GUARD` points, a grid that does not start at 0 or is not uniform
+    /// (to 1e-6 of the step).
+    pub fn new(frequency_hz: ArrayView1<f64>) -> Result<ImpulsePlan> {
+        let nf = frequency_hz.len();
+        if nf < 2 * GUARD {
+            return Err(Error::invalid(format!(
+                "an impulse response needs at least {} frequencies, found {nf}",
+                2 * GUARD
+            )));
+        }
+        if frequency_hz[0] != 0.0 {
+            return Err(Error::invalid(
+                "an impulse response needs a grid that starts at DC (extrapolate to DC first)",
+            ));
+        }
+        let step = frequency_hz[1];
+        let uniform = frequency_hz
+            .iter()
+            .enumerate()
+            .all(|(k, f)| (f - k as f64 * step).abs() <= 1e-6 * step);
+        if step.is_nan() || step <= 0.0 || !uniform {
+            return Err(Error::invalid(
+                "an impulse response needs a uniform frequency grid from DC (interpolate onto one first)",
+            ));
+        }
+        let fmax = frequency_hz[nf - 1];
+        let len = 2 * (nf - 1);
+        let mut planner = RealFftPlanner::<f64>::new();
+        let inverse = planner.plan_fft_inverse(len);
+        Ok(ImpulsePlan {
+            spectrum: inverse.make_input_vec(),
+            h: inverse.make_output_vec(),
+            scratch: inverse.make_scratch_vec(),
+            inverse,
+            taper: frequency_hz
+                .iter()
+                .map(|f| (std::f64::consts::FRAC_PI_2 * f / fmax).cos().powi(2))
+                .collect(),
+            dt_s: 1.0 / (2.0 * fmax),
+        })
+    }
+
+    /// The tapered impulse response of the spectrum `x(k)` (one value per grid point).
+    pub fn run(&mut self, x: impl Fn(usize) -> Complex64) -> Result<&[f64]> {
+        let nf = self.spectrum.len();
+        for (k, v) in self.spectrum.iter_mut().enumerate() {
+            *v = x(k) * self.taper[k];
+        }
+        // a real signal's spectrum is real at DC and at the Nyquist bin
+        self.spectrum[0].im = 0.0;
+        self.spectrum[nf - 1].im = 0.0;
+        self.inverse
+            .process_with_scratch(&mut self.spectrum, &mut self.h, &mut self.scratch)
+            .map_err(|e| Error::invalid(format!("inverse FFT: {e}")))?;
+        Ok(&self.h)
+    }
+}
+
 /// Causality of `s` on a uniform grid that starts at DC (`frequency_hz[0] == 0`); see the
-/// module doc. Errors: shapes, fewer than 2·`GUARD` points, a grid that does not start at 0 or
-/// is not uniform (to 1e-6 of the step).
+/// module doc. Errors: shapes, and the grids [`ImpulsePlan::new`] refuses.
 pub fn causality(
     frequency_hz: ArrayView1<f64>,
     s: ArrayView3<Complex64>,
@@ -59,50 +131,12 @@ pub fn causality(
             "causality: frequencies and S differ in length",
         ));
     }
-    if nf < 2 * GUARD {
-        return Err(Error::invalid(format!(
-            "causality needs at least {} frequencies, found {nf}",
-            2 * GUARD
-        )));
-    }
-    if frequency_hz[0] != 0.0 {
-        return Err(Error::invalid(
-            "causality needs a grid that starts at DC (extrapolate to DC first)",
-        ));
-    }
-    let step = frequency_hz[1];
-    let uniform = frequency_hz
-        .iter()
-        .enumerate()
-        .all(|(k, f)| (f - k as f64 * step).abs() <= 1e-6 * step);
-    if step.is_nan() || step <= 0.0 || !uniform {
-        return Err(Error::invalid(
-            "causality needs a uniform frequency grid from DC (interpolate onto one first)",
-        ));
-    }
-    let fmax = frequency_hz[nf - 1];
-    let len = 2 * (nf - 1);
-    let mut planner = RealFftPlanner::<f64>::new();
-    let inverse = planner.plan_fft_inverse(len);
-    let mut spectrum = inverse.make_input_vec();
-    let mut h = inverse.make_output_vec();
-    let mut scratch = inverse.make_scratch_vec();
-    let taper: Vec<f64> = frequency_hz
-        .iter()
-        .map(|f| (std::f64::consts::FRAC_PI_2 * f / fmax).cos().powi(2))
-        .collect();
+    let mut plan = ImpulsePlan::new(frequency_hz)?;
     let mut ratio = Vec::with_capacity(n * n);
     for i in 0..n {
         for j in 0..n {
-            for (k, x) in spectrum.iter_mut().enumerate() {
-                *x = s[[k, i, j]] * taper[k];
-            }
-            // a real signal's spectrum is real at DC and at the Nyquist bin
-            spectrum[0].im = 0.0;
-            spectrum[nf - 1].im = 0.0;
-            inverse
-                .process_with_scratch(&mut spectrum, &mut h, &mut scratch)
-                .map_err(|e| Error::invalid(format!("inverse FFT: {e}")))?;
+            let h = plan.run(|k| s[[k, i, j]])?;
+            let len = h.len();
             let peak = h.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let negative = h[len / 2..len - GUARD]
                 .iter()
