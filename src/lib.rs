@@ -27,6 +27,7 @@
 //! - [`network`]: the `Network` type and the maths on it;
 //! - [`touchstone`]: reading and writing Touchstone 1.x/2.x.
 
+pub mod channel;
 pub mod cli;
 pub mod error;
 pub mod memory;
