@@ -32,6 +32,8 @@ pub mod cli;
 pub mod error;
 pub mod memory;
 pub mod network;
+pub mod presets;
+pub mod reach;
 pub mod touchstone;
 
 /// Parallelism for a computation, as an argument (faer style) rather than a global.

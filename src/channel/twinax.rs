@@ -91,6 +91,21 @@ impl TwinaxParams {
         }
     }
 
+    /// The construction of a preset (`data/cables/twinax.toml`) with conductors of gauge `awg`.
+    pub fn from_preset(p: &crate::presets::TwinaxPreset, awg: f64) -> TwinaxParams {
+        TwinaxParams {
+            conductor_diameter_m: awg_diameter_m(awg),
+            conductivity_s_per_m: p.conductivity_s_per_m,
+            surface_factor: p.surface_factor,
+            z_diff_ohm: p.z_diff_ohm,
+            eps_r: p.eps_r,
+            tan_delta: p.tan_delta,
+            f_ref_hz: p.f_ref_hz,
+            ds_m1: p.ds_m1,
+            ds_m2: p.ds_m2,
+        }
+    }
+
     fn check(&self) -> Result<()> {
         let positive = [
             ("conductor diameter", self.conductor_diameter_m),

@@ -1,6 +1,7 @@
 //! The `sireach` command line: a thin layer of argument parsing over the library. Every
 //! computation lives in the library; this module only reads arguments, calls it, and prints.
 
+mod reach;
 mod touchstone;
 
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ enum Command {
     /// Read, describe and convert Touchstone files (v1.0/1.1, v2.0/2.1).
     #[command(subcommand)]
     Touchstone(touchstone::TouchstoneCmd),
+    /// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
+    Reach(reach::ReachArgs),
 }
 
 /// Run the command line; errors are printed as `error: …` with their file position.
@@ -27,6 +30,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Touchstone(cmd) => touchstone::run(cmd),
+        Command::Reach(a) => reach::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,143 @@
+//! `sireach reach`: the DAC reach table.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::error::{Error, Result};
+use crate::presets::Presets;
+use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, dac_table};
+
+/// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
+///
+/// Each row: the longest bulk twinax (plus two plugs) whose insertion loss at the PMD's Nyquist
+/// frequency stays within the clause's cable-assembly limit, from the physical twinax model
+/// (gauge, copper, surface factor, causal dielectric) with every parameter cited in
+/// data/cables/twinax.toml and data/standards/copper.toml. `margin` is the IL margin at the
+/// IEEE reach objective length. Limits graded C or M are not verified against the standard
+/// text and are flagged.
+///
+/// Examples:
+///   sireach reach
+///   sireach reach --json > reach.json
+///   sireach reach --csv > reach.csv
+///   sireach reach --presets my_data/
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct ReachArgs {
+    /// Print the rows as a JSON array.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print the rows as CSV.
+    #[arg(long)]
+    csv: bool,
+    /// Read presets from this folder (laid out like data/) instead of the built-in ones.
+    #[arg(long)]
+    presets: Option<PathBuf>,
+}
+
+pub fn run(a: ReachArgs) -> Result<ExitCode> {
+    let presets = match &a.presets {
+        Some(dir) => Presets::load(dir)?,
+        None => Presets::embedded()?,
+    };
+    let rows = dac_table(&presets)?;
+    if a.json {
+        let text = serde_json::to_string_pretty(&rows)
+            .map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+        println!("{text}");
+    } else if a.csv {
+        print!("{}", csv(&rows));
+    } else {
+        print!("{}", table(&rows, &presets));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn csv(rows: &[ReachRow]) -> String {
+    let mut out = String::from(
+        "pmd,clause,medium,variant,port_speed_gbps,lanes,lane_rate_gbps,signalling_rate_gbd,reach_m,criterion,limited_by,margin_db,reach_objective_m,limit_grade,limit_db,cable_db_per_m,plugs_db\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{},\"{}\",{},{},{},{},{},{},{:.2},{},{},{:.3},{},{},{},{:.4},{:.4}",
+            r.pmd,
+            r.clause,
+            r.medium,
+            r.variant,
+            r.port_speed_gbps,
+            r.lanes,
+            r.lane_rate_gbps,
+            r.signalling_rate_gbd,
+            r.reach_m,
+            r.criterion,
+            r.limited_by,
+            r.margin_db,
+            r.reach_objective_m,
+            r.limit_grade,
+            r.limit_db,
+            r.cable_db_per_m,
+            r.plugs_db
+        );
+    }
+    out
+}
+
+fn table(rows: &[ReachRow], presets: &Presets) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Passive DAC reach by IEEE cable-assembly insertion loss at Nyquist (twinax model, two plugs)\n"
+    );
+    let _ = writeln!(
+        out,
+        "{:<14} {:>5} {:>6} {:>9} {:>6} {:>8} {:>9} {:>10}  {:<22} limited by",
+        "PMD", "lanes", "port", "lane rate", "gauge", "reach", "objective", "margin", "limit"
+    );
+    for r in rows {
+        let reach = if r.limited_by == "search range" {
+            format!(">{DAC_SEARCH_MAX_M:.0} m")
+        } else {
+            format!("{:.2} m", r.reach_m)
+        };
+        let limit = format!(
+            "{:.2} dB @ {:.2} GHz{}",
+            r.limit_db,
+            r.signalling_rate_gbd / 2.0,
+            if matches!(r.limit_grade.as_str(), "C" | "M") {
+                " *"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            out,
+            "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {}",
+            r.pmd,
+            r.lanes,
+            r.port_speed_gbps,
+            r.lane_rate_gbps,
+            r.variant,
+            reach,
+            r.reach_objective_m,
+            r.margin_db,
+            limit,
+            r.limited_by
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n* limit not verified against the standard text (grade C or M): see data/standards/copper.toml"
+    );
+    let _ = writeln!(
+        out,
+        "margin: insertion-loss margin at the IEEE reach objective length. Plugs: {} dB/√GHz·√f + {} dB/GHz·f each (grade {}, an assumption).",
+        presets.twinax.plug_loss_a1_db_per_sqrt_ghz,
+        presets.twinax.plug_loss_a2_db_per_ghz,
+        presets.twinax.plug_loss_grade
+    );
+    out
+}

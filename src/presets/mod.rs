@@ -1,0 +1,179 @@
+//! Presets: the standards and cables the models use, as readable TOML in `data/` (each value
+//! with its source and grade), embedded in the binary so `sireach` works from any folder.
+//! [`Presets::load`] reads a folder with the same layout instead, for users who edit them.
+//!
+//! Parsing is plain data: the physics takes these structs, never paths.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// `data/standards/copper.toml`, embedded.
+pub const COPPER_STANDARDS_TOML: &str = include_str!("../../data/standards/copper.toml");
+/// `data/cables/twinax.toml`, embedded.
+pub const TWINAX_TOML: &str = include_str!("../../data/cables/twinax.toml");
+
+/// One port configuration of a PMD family.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub pmd: String,
+    pub lanes: u32,
+    pub port_speed_gbps: f64,
+}
+
+/// An IEEE 802.3 copper PMD family (one clause, one lane rate).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopperFamily {
+    pub clause: String,
+    pub modulation: String,
+    pub bits_per_symbol: u32,
+    pub signalling_rate_gbd: f64,
+    pub fec: String,
+    pub reach_objective_m: f64,
+    pub reach_objective_source: String,
+    /// Cable-assembly insertion loss limit at the Nyquist frequency, dB.
+    pub ca_il_max_db: f64,
+    pub ca_il_source: String,
+    /// A, B, C or M (see the file's header).
+    pub ca_il_grade: String,
+    pub variants: Vec<Variant>,
+}
+
+impl CopperFamily {
+    /// Nyquist frequency, Hz: half the signalling rate.
+    pub fn nyquist_hz(&self) -> f64 {
+        self.signalling_rate_gbd * 1e9 / 2.0
+    }
+    /// Line rate per lane, Gb/s (FEC overhead included): signalling rate × bits per symbol.
+    pub fn line_rate_gbps(&self) -> f64 {
+        self.signalling_rate_gbd * self.bits_per_symbol as f64
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CopperFile {
+    family: Vec<CopperFamily>,
+}
+
+/// The twinax construction and plug model of `data/cables/twinax.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwinaxPreset {
+    pub gauges_awg: Vec<u32>,
+    pub conductivity_s_per_m: f64,
+    pub surface_factor: f64,
+    pub z_diff_ohm: f64,
+    pub eps_r: f64,
+    pub tan_delta: f64,
+    pub f_ref_hz: f64,
+    pub ds_m1: f64,
+    pub ds_m2: f64,
+    pub plug_loss_a1_db_per_sqrt_ghz: f64,
+    pub plug_loss_a2_db_per_ghz: f64,
+    pub plug_loss_grade: String,
+}
+
+impl TwinaxPreset {
+    /// Loss of one plug at `frequency_hz`, dB.
+    pub fn plug_loss_db(&self, frequency_hz: f64) -> f64 {
+        let f = frequency_hz / 1e9;
+        self.plug_loss_a1_db_per_sqrt_ghz * f.sqrt() + self.plug_loss_a2_db_per_ghz * f
+    }
+}
+
+/// All presets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Presets {
+    pub copper: Vec<CopperFamily>,
+    pub twinax: TwinaxPreset,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| {
+                let before = &text[..s.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = s.start - before.rfind('\n').map_or(0, |k| k + 1) + 1;
+                (line, column)
+            })
+            .unwrap_or((0, 0));
+        Error::parse(
+            crate::error::Position {
+                file: Some(name.into()),
+                line: line as u64,
+                column: column as u64,
+                byte: e.span().map_or(0, |s| s.start as u64),
+            },
+            crate::error::ParseErrorKind::Structure,
+            e.message().to_string(),
+        )
+    })
+}
+
+impl Presets {
+    /// The presets compiled into the binary.
+    pub fn embedded() -> Result<Presets> {
+        Presets::from_texts(COPPER_STANDARDS_TOML, TWINAX_TOML, "data")
+    }
+
+    /// Presets from a folder laid out like `data/` (`standards/copper.toml`, `cables/twinax.toml`).
+    pub fn load(dir: &Path) -> Result<Presets> {
+        let read = |rel: &str| {
+            let p = dir.join(rel);
+            std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
+        };
+        Presets::from_texts(
+            &read("standards/copper.toml")?,
+            &read("cables/twinax.toml")?,
+            &dir.display().to_string(),
+        )
+    }
+
+    fn from_texts(copper: &str, twinax: &str, root: &str) -> Result<Presets> {
+        let copper: CopperFile = parse(copper, &format!("{root}/standards/copper.toml"))?;
+        let twinax: TwinaxPreset = parse(twinax, &format!("{root}/cables/twinax.toml"))?;
+        Ok(Presets {
+            copper: copper.family,
+            twinax,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_presets_parse_and_carry_their_sources() {
+        let p = Presets::embedded().unwrap();
+        assert_eq!(p.copper.len(), 4);
+        for f in &p.copper {
+            assert!(!f.ca_il_source.is_empty() && !f.reach_objective_source.is_empty());
+            assert!(["A", "B", "C", "M"].contains(&f.ca_il_grade.as_str()));
+        }
+        // exact rate arithmetic: 100G PAM4 lanes run at 53.125 GBd, Nyquist 26.5625 GHz
+        let ck = &p.copper[2];
+        assert_eq!(ck.nyquist_hz(), 26.5625e9);
+        assert_eq!(ck.line_rate_gbps(), 106.25);
+        assert_eq!(p.twinax.gauges_awg, vec![24, 26, 28, 30]);
+        // the plug assumption: about 1.0 dB at 12.9 GHz (reach-references.md §2.2)
+        assert!((p.twinax.plug_loss_db(12.89e9) - 0.99).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_bad_preset_names_file_line_and_key() {
+        let bad = TWINAX_TOML.replace("eps_r = 1.8", "eps_r = \"high\"");
+        let e = Presets::from_texts(COPPER_STANDARDS_TOML, &bad, "data").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("data/cables/twinax.toml:"), "{msg}");
+        let line = bad.lines().position(|l| l.starts_with("eps_r")).unwrap() + 1;
+        assert_eq!(e.position().map(|p| p.line), Some(line as u64), "{msg}");
+    }
+}

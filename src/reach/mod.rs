@@ -1,0 +1,227 @@
+//! Reach: the longest length of a medium for which a link still meets a criterion.
+//!
+//! A [`Criterion`] says, for a length, how much margin is left (dB; ≥ 0 passes); it must fall
+//! as the length grows. [`max_length`] brackets and bisects on length to a stated resolution.
+//! This is the plug-in point: the IEEE cable-assembly insertion-loss budget ([`IlBudget`]) is
+//! the first criterion; eye, COM and optical-margin criteria plug into the same place.
+//! [`dac_table`] sweeps PMD variants × wire gauges in parallel.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::channel::twinax::{TwinaxParams, loss_db_per_metre};
+use crate::error::Result;
+use crate::presets::{CopperFamily, Presets, TwinaxPreset};
+
+/// Margin as a function of length.
+pub trait Criterion: Sync {
+    /// A short machine-readable name, e.g. `ca_il_nyquist`.
+    fn name(&self) -> &str;
+    /// Margin in dB at `length_m` (≥ 0 passes), non-increasing in length.
+    fn margin_db(&self, length_m: f64) -> Result<f64>;
+}
+
+/// The outcome of [`max_length`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    /// The longest passing length found, m (to the resolution asked for).
+    pub reach_m: f64,
+    /// The search stopped at its upper bound: the medium reaches at least this far.
+    pub beyond_search: bool,
+}
+
+/// The longest length in `[0, max_m]` whose margin is ≥ 0, to within `resolution_m`: bisection
+/// on the sign of the margin (which must not increase with length). A criterion that fails at
+/// zero length gives 0.
+pub fn max_length(c: &dyn Criterion, max_m: f64, resolution_m: f64) -> Result<Reach> {
+    if c.margin_db(0.0)? < 0.0 {
+        return Ok(Reach {
+            reach_m: 0.0,
+            beyond_search: false,
+        });
+    }
+    if c.margin_db(max_m)? >= 0.0 {
+        return Ok(Reach {
+            reach_m: max_m,
+            beyond_search: true,
+        });
+    }
+    let (mut lo, mut hi) = (0.0, max_m);
+    while hi - lo > resolution_m {
+        let mid = 0.5 * (lo + hi);
+        if c.margin_db(mid)? >= 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Reach {
+        reach_m: lo,
+        beyond_search: false,
+    })
+}
+
+/// The IEEE cable-assembly insertion-loss budget: the loss of `length` of bulk twinax plus two
+/// plugs, at the Nyquist frequency of the PMD, against the clause's cable-assembly limit.
+pub struct IlBudget {
+    pub limit_db: f64,
+    pub nyquist_hz: f64,
+    /// Bulk loss at Nyquist, dB/m (computed once).
+    pub cable_db_per_m: f64,
+    /// Both plugs at Nyquist, dB.
+    pub plugs_db: f64,
+}
+
+impl IlBudget {
+    pub fn new(family: &CopperFamily, cable: &TwinaxParams, plug: &TwinaxPreset) -> Result<Self> {
+        let f = family.nyquist_hz();
+        Ok(IlBudget {
+            limit_db: family.ca_il_max_db,
+            nyquist_hz: f,
+            cable_db_per_m: loss_db_per_metre(cable, &[f])?[0],
+            plugs_db: 2.0 * plug.plug_loss_db(f),
+        })
+    }
+}
+
+impl Criterion for IlBudget {
+    fn name(&self) -> &str {
+        "ca_il_nyquist"
+    }
+    fn margin_db(&self, length_m: f64) -> Result<f64> {
+        Ok(self.limit_db - (length_m * self.cable_db_per_m + self.plugs_db))
+    }
+}
+
+/// One row of the DAC reach table (the `--json` keys).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReachRow {
+    pub pmd: String,
+    pub clause: String,
+    /// `"dac"` (the optical issue adds `"aoc"`).
+    pub medium: String,
+    /// e.g. `"26AWG"`.
+    pub variant: String,
+    pub port_speed_gbps: f64,
+    pub lanes: u32,
+    /// Nominal data rate per lane, Gb/s (port speed / lanes).
+    pub lane_rate_gbps: f64,
+    pub signalling_rate_gbd: f64,
+    pub reach_m: f64,
+    pub criterion: String,
+    /// What limits the reach: the criterion's name, or `"search range"`.
+    pub limited_by: String,
+    /// Margin of the criterion at the IEEE reach objective length, dB (≥ 0: the objective is met).
+    pub margin_db: f64,
+    pub reach_objective_m: f64,
+    /// Grade of the limit used (A, B, C or M; C and M are not verified against the standard).
+    pub limit_grade: String,
+    pub limit_db: f64,
+    pub cable_db_per_m: f64,
+    pub plugs_db: f64,
+}
+
+/// Longest DAC length searched, m.
+pub const DAC_SEARCH_MAX_M: f64 = 20.0;
+/// Resolution of the reach search, m.
+pub const REACH_RESOLUTION_M: f64 = 0.01;
+
+/// The DAC reach table: every PMD variant of every copper family × every gauge, by the
+/// cable-assembly IL budget, in parallel.
+pub fn dac_table(presets: &Presets) -> Result<Vec<ReachRow>> {
+    let mut jobs = Vec::new();
+    for fam in &presets.copper {
+        for v in &fam.variants {
+            for &awg in &presets.twinax.gauges_awg {
+                jobs.push((fam, v, awg));
+            }
+        }
+    }
+    jobs.par_iter()
+        .map(|&(fam, v, awg)| {
+            let cable = TwinaxParams::from_preset(&presets.twinax, awg as f64);
+            let budget = IlBudget::new(fam, &cable, &presets.twinax)?;
+            let reach = max_length(&budget, DAC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
+            Ok(ReachRow {
+                pmd: v.pmd.clone(),
+                clause: fam.clause.clone(),
+                medium: "dac".into(),
+                variant: format!("{awg}AWG"),
+                port_speed_gbps: v.port_speed_gbps,
+                lanes: v.lanes,
+                lane_rate_gbps: v.port_speed_gbps / v.lanes as f64,
+                signalling_rate_gbd: fam.signalling_rate_gbd,
+                reach_m: reach.reach_m,
+                criterion: budget.name().into(),
+                limited_by: if reach.beyond_search {
+                    "search range".into()
+                } else {
+                    budget.name().into()
+                },
+                margin_db: budget.margin_db(fam.reach_objective_m)?,
+                reach_objective_m: fam.reach_objective_m,
+                limit_grade: fam.ca_il_grade.clone(),
+                limit_db: fam.ca_il_max_db,
+                cable_db_per_m: budget.cable_db_per_m,
+                plugs_db: budget.plugs_db,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Linear(f64);
+    impl Criterion for Linear {
+        fn name(&self) -> &str {
+            "linear"
+        }
+        fn margin_db(&self, l: f64) -> Result<f64> {
+            Ok(self.0 - l)
+        }
+    }
+
+    #[test]
+    fn bisection_finds_the_root_to_the_resolution() {
+        let r = max_length(&Linear(3.217), 20.0, 0.01).unwrap();
+        assert!(
+            r.reach_m <= 3.217 && 3.217 - r.reach_m <= 0.01,
+            "{}",
+            r.reach_m
+        );
+        assert_eq!(max_length(&Linear(-1.0), 20.0, 0.01).unwrap().reach_m, 0.0);
+        assert!(max_length(&Linear(25.0), 20.0, 0.01).unwrap().beyond_search);
+    }
+
+    #[test]
+    fn il_budget_reach_is_the_closed_form() {
+        // reach = (limit − 2 plugs) / loss per metre (reach-references.md §2.4)
+        let p = Presets::embedded().unwrap();
+        let rows = dac_table(&p).unwrap();
+        assert_eq!(rows.len(), 12 * 4);
+        for r in &rows {
+            let want = (r.limit_db - r.plugs_db) / r.cable_db_per_m;
+            assert!(
+                r.reach_m <= want && want - r.reach_m <= REACH_RESOLUTION_M,
+                "{r:?}"
+            );
+        }
+        // 100GBASE-CR4 on 26 AWG: 22.48 dB at 12.89 GHz → about 6.8 m (§2.4 table: 6.9 m, ±20 %)
+        let cr4 = rows
+            .iter()
+            .find(|r| r.pmd == "100GBASE-CR4" && r.variant == "26AWG")
+            .unwrap();
+        assert!((cr4.reach_m - 6.9).abs() / 6.9 < 0.05, "{}", cr4.reach_m);
+    }
+
+    #[test]
+    fn twinax_defaults_are_the_preset() {
+        let p = Presets::embedded().unwrap();
+        assert_eq!(
+            TwinaxParams::from_preset(&p.twinax, 26.0),
+            TwinaxParams::awg(26.0)
+        );
+    }
+}

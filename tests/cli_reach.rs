@@ -1,0 +1,77 @@
+//! `sireach reach` as a user runs it, with no files beside the binary.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn reach(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sireach"))
+        .arg("reach")
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
+    let out = reach(&["--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON array");
+    assert_eq!(rows.len(), 48);
+    for r in &rows {
+        for k in [
+            "pmd",
+            "medium",
+            "variant",
+            "port_speed_gbps",
+            "lanes",
+            "lane_rate_gbps",
+            "reach_m",
+            "criterion",
+            "limited_by",
+            "margin_db",
+        ] {
+            assert!(r.get(k).is_some(), "row lacks {k}: {r}");
+        }
+        assert_eq!(r["medium"], "dac");
+    }
+    let get = |pmd: &str, awg: &str| {
+        rows.iter()
+            .find(|r| r["pmd"] == pmd && r["variant"] == awg)
+            .and_then(|r| r["reach_m"].as_f64())
+            .unwrap()
+    };
+    // thicker wire reaches further; faster lanes reach less
+    assert!(get("100GBASE-CR1", "26AWG") > get("100GBASE-CR1", "30AWG"));
+    assert!(get("100GBASE-CR4", "26AWG") > get("100GBASE-CR1", "26AWG"));
+    assert!(get("100GBASE-CR1", "26AWG") > get("200GBASE-CR1", "26AWG"));
+}
+
+#[test]
+fn reach_csv_and_table_agree_with_json() {
+    let json: Vec<Value> = serde_json::from_slice(&reach(&["--json"]).stdout).unwrap();
+    let csv = String::from_utf8(reach(&["--csv"]).stdout).unwrap();
+    assert_eq!(csv.lines().count(), json.len() + 1);
+    let table = String::from_utf8(reach(&[]).stdout).unwrap();
+    let first = &json[0];
+    assert!(
+        table.contains(&format!("{:.2} m", first["reach_m"].as_f64().unwrap())),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_missing_presets_folder_is_a_clear_error() {
+    let out = reach(&["--presets", "/nonexistent/presets"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/presets/standards/copper.toml"),
+        "{err}"
+    );
+}
