@@ -3,5 +3,6 @@
 //! traces ([`tline`]). Cable-assembly figures of merit and the presets
 //! that drive them follow (issue 3).
 
+pub mod fit;
 pub mod tline;
 pub mod twinax;
