@@ -11,6 +11,15 @@ use serde_json::Value;
 use sireach::network::PortPairing;
 use sireach::touchstone::{ReadOptions, read_bytes};
 
+/// Frequencies and SDD21 insertion loss (dB) with the files' pairing, ports 1-3 in, 2-4 out.
+fn sdd21_il_db(net: &sireach::network::Network) -> (Vec<f64>, Vec<f64>) {
+    let mm = net
+        .to_mixed_mode(&PortPairing::parse("1-3/2-4").unwrap())
+        .unwrap();
+    let il = mm.insertion_loss_db(1, 0).unwrap();
+    (mm.frequency_hz.to_vec(), il.to_vec())
+}
+
 #[test]
 fn every_thru_channel_has_the_manifest_insertion_loss() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/com/channels");
@@ -34,12 +43,7 @@ fn every_thru_channel_has_the_manifest_insertion_loss() {
                 &ReadOptions::default(),
             )
             .unwrap();
-            let mm = t
-                .network
-                .to_mixed_mode(&PortPairing::parse("1-3/2-4").unwrap())
-                .unwrap();
-            let il = mm.insertion_loss_db(1, 0).unwrap();
-            let f = &mm.frequency_hz;
+            let (f, il) = sdd21_il_db(&t.network);
             for (key, want) in file["sdd21_IL_dB"].as_object().unwrap() {
                 let Some(want) = want.as_f64() else { continue };
                 let fq: f64 = key.trim_end_matches("GHz").parse::<f64>().unwrap() * 1e9;
@@ -70,17 +74,9 @@ fn the_ieee_8023ck_cable_assembly_is_the_19_75_db_its_name_says() {
         &ReadOptions::default(),
     )
     .unwrap();
-    let mm = t
-        .network
-        .to_mixed_mode(&PortPairing::parse("1-3/2-4").unwrap())
-        .unwrap();
-    let il = mm.insertion_loss_db(1, 0).unwrap();
+    let (f, il) = sdd21_il_db(&t.network);
     // 26.56 and 26.57 GHz bracket the 100G PAM4 Nyquist frequency, 26.5625 GHz
-    let k = mm
-        .frequency_hz
-        .iter()
-        .position(|&x| x >= 26.5625e9)
-        .unwrap();
+    let k = f.iter().position(|&x| x >= 26.5625e9).unwrap();
     assert!(
         (il[k - 1] - 19.75).abs() < 0.05 && (il[k] - 19.75).abs() < 0.05,
         "{} {}",
