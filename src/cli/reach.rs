@@ -43,7 +43,17 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
         Some(dir) => Presets::load(dir)?,
         None => Presets::embedded()?,
     };
-    let rows = dac_table(&presets)?;
+    let source = a
+        .presets
+        .as_ref()
+        .map_or("the built-in presets".to_string(), |d| {
+            d.display().to_string()
+        });
+    let rows = dac_table(&presets).map_err(|e| {
+        Error::invalid(format!(
+            "{e} (from {source}: cables/twinax.toml, standards/copper.toml)"
+        ))
+    })?;
     if a.json {
         let text = serde_json::to_string_pretty(&rows)
             .map_err(|e| Error::invalid(format!("JSON: {e}")))?;
