@@ -50,8 +50,12 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
             d.display().to_string()
         });
     let rows = dac_table(&presets).map_err(|e| {
+        let why = match e.kind() {
+            crate::error::ErrorKind::InvalidArgument(m) => m.clone(),
+            _ => e.to_string(),
+        };
         Error::invalid(format!(
-            "{e} (from {source}: cables/twinax.toml, standards/copper.toml)"
+            "{why} (from {source}: cables/twinax.toml, standards/copper.toml)"
         ))
     })?;
     if a.json {
