@@ -3,6 +3,7 @@
 //! traces ([`tline`]). Cable-assembly figures of merit and the presets
 //! that drive them follow (issue 3).
 
+pub mod assembly;
 pub mod fit;
 pub mod tline;
 pub mod twinax;
