@@ -5,3 +5,4 @@
 //! loss ([`erl`], Annex 93A.5).
 
 pub mod erl;
+pub mod ild;
