@@ -88,7 +88,7 @@ pub fn fitted_il(frequency_hz: &[f64], il_db: &[f64], band_hz: (f64, f64)) -> Re
             *s = s.max(b.abs());
         }
     }
-    if scale.iter().any(|&s| s == 0.0) {
+    if scale.contains(&0.0) {
         return Err(Error::invalid(
             "the fitted insertion loss needs points above 0 Hz in its band",
         ));
