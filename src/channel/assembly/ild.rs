@@ -153,7 +153,7 @@ impl IldWeighting {
             / (1.0 + (frequency_hz / self.rx_bandwidth_hz).powi(8))
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         let ok = |v: f64| v.is_finite() && v > 0.0;
         if ok(self.signalling_rate_baud)
             && ok(self.tx_transition_time_s)
@@ -162,7 +162,7 @@ impl IldWeighting {
             Ok(())
         } else {
             Err(Error::invalid(
-                "FOM_ILD weighting needs a positive signalling rate, transition time and receiver bandwidth",
+                "the FOM_ILD/ICN weighting needs a positive signalling rate, transition time and receiver bandwidth",
             ))
         }
     }

@@ -5,4 +5,5 @@
 //! loss ([`erl`], Annex 93A.5).
 
 pub mod erl;
+pub mod icn;
 pub mod ild;
