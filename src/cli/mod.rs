@@ -1,6 +1,7 @@
 //! The `sireach` command line: a thin layer of argument parsing over the library. Every
 //! computation lives in the library; this module only reads arguments, calls it, and prints.
 
+mod channel;
 mod reach;
 mod touchstone;
 
@@ -21,6 +22,9 @@ enum Command {
     /// Read, describe and convert Touchstone files (v1.0/1.1, v2.0/2.1).
     #[command(subcommand)]
     Touchstone(touchstone::TouchstoneCmd),
+    /// Copper channel figures: IEEE cable-assembly figures of merit of a Touchstone channel.
+    #[command(subcommand)]
+    Channel(channel::ChannelCmd),
     /// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
     Reach(reach::ReachArgs),
 }
@@ -30,6 +34,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Touchstone(cmd) => touchstone::run(cmd),
+        Command::Channel(cmd) => channel::run(cmd),
         Command::Reach(a) => reach::run(a),
     };
     match result {

@@ -253,6 +253,19 @@ impl Network {
         net.port_names = Some(names.collect());
         Ok(net)
     }
+
+    /// The differential-mode network alone: the `SDD` block of [`Network::to_mixed_mode`]
+    /// (ports `D1..Dk`, references `2 z0`). For a 4-port with `pairing` `1-3/2-4` this is the
+    /// differential two-port whose `S[1,0]` is SDD21.
+    pub fn differential(&self, pairing: &PortPairing) -> Result<Network> {
+        let mm = self.to_mixed_mode(pairing)?;
+        let k = self.nports() / 2;
+        let s = sdd(mm.s.view())?;
+        let z0 = mm.z0.slice(s![.., 0..k]).to_owned();
+        let mut net = self.derived(self.frequency_hz.clone(), s, z0, self.wave);
+        net.port_names = Some((1..=k).map(|i| format!("D{i}")).collect());
+        Ok(net)
+    }
 }
 
 #[cfg(test)]

@@ -41,12 +41,62 @@ pub struct CopperFamily {
     /// A, B, C or M (see the file's header).
     pub ca_il_grade: String,
     pub variants: Vec<Variant>,
+    /// The reference transmitter/receiver and limits of the cable-assembly figures of merit.
+    pub figures: FigureParams,
+}
+
+/// Per-family parameters of the cable-assembly figures (FOM_ILD, ICN, ERL limit):
+/// `channel::assembly`. Units SI.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureParams {
+    /// Transmitter 20–80 % transition time `T_r`, s.
+    pub tx_transition_time_s: f64,
+    /// Receiver −3 dB frequency over the signalling rate, `f_r / f_b`.
+    pub rx_bandwidth_over_fb: f64,
+    /// NEXT and FEXT disturber amplitudes, V.
+    pub a_next_v: f64,
+    pub a_fext_v: f64,
+    /// Lower edge of the fitted-IL, FOM_ILD and ICN band, Hz (the upper edge is `f_b`).
+    pub fom_band_min_hz: f64,
+    /// Minimum cable-assembly ERL, dB, where the clause (or its sheet) gives one.
+    #[serde(default)]
+    pub erl_min_db: Option<f64>,
+    pub grade: String,
+    pub source: String,
 }
 
 impl CopperFamily {
     /// Nyquist frequency, Hz: half the signalling rate.
     pub fn nyquist_hz(&self) -> f64 {
         self.signalling_rate_gbd * 1e9 / 2.0
+    }
+    /// Signalling rate `f_b`, Bd.
+    pub fn signalling_rate_baud(&self) -> f64 {
+        self.signalling_rate_gbd * 1e9
+    }
+    /// The band of the fitted IL, FOM_ILD and ICN: `(f_min, f_b)`, Hz.
+    pub fn fom_band_hz(&self) -> (f64, f64) {
+        (self.figures.fom_band_min_hz, self.signalling_rate_baud())
+    }
+    /// The family that carries PMD `name` (case-insensitive), with the known names on error.
+    pub fn find<'a>(
+        families: &'a [CopperFamily],
+        name: &str,
+    ) -> Result<(&'a CopperFamily, &'a Variant)> {
+        for f in families {
+            if let Some(v) = f.variants.iter().find(|v| v.pmd.eq_ignore_ascii_case(name)) {
+                return Ok((f, v));
+            }
+        }
+        let known: Vec<&str> = families
+            .iter()
+            .flat_map(|f| f.variants.iter().map(|v| v.pmd.as_str()))
+            .collect();
+        Err(Error::invalid(format!(
+            "unknown PMD '{name}'; known copper PMDs: {}",
+            known.join(", ")
+        )))
     }
     /// Line rate per lane, Gb/s (FEC overhead included): signalling rate × bits per symbol.
     pub fn line_rate_gbps(&self) -> f64 {

@@ -89,8 +89,15 @@ pub fn nports_from_name(path: &Path) -> Option<usize> {
     ext[1..ext.len() - 1].parse().ok()
 }
 
-/// Read a Touchstone file from disk (memory-mapped when large).
+/// Read a Touchstone file from disk (memory-mapped when large). A name ending `.gz`
+/// (`cable.s4p.gz`) is gunzipped first; the port count comes from the inner name.
 pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Touchstone> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+    {
+        return read_gzip(path, opts);
+    }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let name = path
@@ -113,6 +120,28 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Touchstone> {
         }
         t
     })
+}
+
+fn read_gzip(path: &Path, opts: &ReadOptions) -> Result<Touchstone> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(std::io::BufReader::new(file))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let inner = Path::new(path.file_stem().unwrap_or_default());
+    let name = inner
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    read_bytes(&bytes, &name, nports_from_name(inner), opts)
+        .map_err(|e| e.with_file(path))
+        .map(|mut t| {
+            for w in &mut t.warnings {
+                w.pos.file = Some(path.to_path_buf());
+            }
+            t
+        })
 }
 
 /// Read Touchstone from bytes. `nports_hint` is what the file name said (version 1 needs it
