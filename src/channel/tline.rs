@@ -138,6 +138,30 @@ pub fn shunt_capacitance(frequency_hz: &[f64], c_farad: f64, r0_ohm: f64) -> Res
     )
 }
 
+/// A series inductance `L` (henries) between references `R0`, single-ended (or `2L` between
+/// `2 R0`, differential): `S11 = jωL/(jωL + 2R0)`, `S21 = 2R0/(jωL + 2R0)` (Annex 93A.1.2.2,
+/// the die-to-bump inductance `L_s`).
+pub fn series_inductance(frequency_hz: &[f64], l_henry: f64, r0_ohm: f64) -> Result<Network> {
+    if !(l_henry.is_finite() && l_henry >= 0.0 && r0_ohm > 0.0) {
+        return Err(Error::invalid("a series inductance needs L ≥ 0 and R0 > 0"));
+    }
+    let mut s = Array3::zeros((frequency_hz.len(), 2, 2));
+    for (k, &f) in frequency_hz.iter().enumerate() {
+        let z = Complex64::new(0.0, 2.0 * std::f64::consts::PI * f * l_henry);
+        let den = z + 2.0 * r0_ohm;
+        s[[k, 0, 0]] = z / den;
+        s[[k, 1, 1]] = s[[k, 0, 0]];
+        s[[k, 1, 0]] = 2.0 * r0_ohm / den;
+        s[[k, 0, 1]] = s[[k, 1, 0]];
+    }
+    two_port(
+        frequency_hz,
+        2.0 * r0_ohm,
+        s,
+        format!("series {l_henry:e} H"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +200,18 @@ mod tests {
         // a 31 mm package loses a little more than the matched 3.36 dB at 26.56 GHz
         let at = line_network(&pkg, &[26.5625e9], 31.0, 50.0).unwrap();
         assert!(il_db(&at) > 3.36 && il_db(&at) < 3.5, "{}", il_db(&at));
+    }
+
+    #[test]
+    fn series_inductance_is_the_dual_of_the_shunt_capacitance() {
+        // lossless, and S21 = 2R0/(2R0 + jωL): |S21|² = 4R0²/(4R0² + ω²L²)
+        let (f, l, r0) = (26.5625e9, 0.12e-9, 50.0);
+        let n = series_inductance(&[f], l, r0).unwrap();
+        let w = 2.0 * std::f64::consts::PI * f;
+        let want = 4.0 * r0 * r0 / (4.0 * r0 * r0 + w * w * l * l);
+        assert!((n.s[[0, 1, 0]].norm_sqr() - want).abs() < 1e-15);
+        assert!((n.s[[0, 1, 0]].norm_sqr() + n.s[[0, 0, 0]].norm_sqr() - 1.0).abs() < 1e-14);
+        assert!(series_inductance(&[f], -1.0, r0).is_err());
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 
 /// `data/standards/copper.toml`, embedded.
 pub const COPPER_STANDARDS_TOML: &str = include_str!("../../data/standards/copper.toml");
+/// `data/standards/hosts.toml`, embedded (parsed by `channel::link`, which owns its types).
+pub const HOSTS_TOML: &str = include_str!("../../data/standards/hosts.toml");
 /// `data/cables/twinax.toml`, embedded.
 pub const TWINAX_TOML: &str = include_str!("../../data/cables/twinax.toml");
 
@@ -126,6 +128,8 @@ pub struct TwinaxPreset {
     pub plug_loss_a1_db_per_sqrt_ghz: f64,
     pub plug_loss_a2_db_per_ghz: f64,
     pub plug_loss_grade: String,
+    /// Delay of each plug, s (an assumption, M).
+    pub plug_delay_s: f64,
 }
 
 impl TwinaxPreset {
@@ -141,9 +145,14 @@ impl TwinaxPreset {
 pub struct Presets {
     pub copper: Vec<CopperFamily>,
     pub twinax: TwinaxPreset,
+    /// The text of `standards/hosts.toml` and the name to report in its errors; the types
+    /// are `channel::link`'s (`channel::link::host_recipes`).
+    pub hosts_toml: String,
+    pub hosts_file: String,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> Result<T> {
+/// Parse TOML into `T`, with errors naming `name`, line and column.
+pub fn parse<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
@@ -170,7 +179,7 @@ fn parse<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> Result<T> {
 impl Presets {
     /// The presets compiled into the binary.
     pub fn embedded() -> Result<Presets> {
-        Presets::from_texts(COPPER_STANDARDS_TOML, TWINAX_TOML, "data")
+        Presets::from_texts(COPPER_STANDARDS_TOML, TWINAX_TOML, HOSTS_TOML, "data")
     }
 
     /// Presets from a folder laid out like `data/` (`standards/copper.toml`, `cables/twinax.toml`).
@@ -182,16 +191,19 @@ impl Presets {
         Presets::from_texts(
             &read("standards/copper.toml")?,
             &read("cables/twinax.toml")?,
+            &read("standards/hosts.toml")?,
             &dir.display().to_string(),
         )
     }
 
-    fn from_texts(copper: &str, twinax: &str, root: &str) -> Result<Presets> {
+    fn from_texts(copper: &str, twinax: &str, hosts: &str, root: &str) -> Result<Presets> {
         let copper: CopperFile = parse(copper, &format!("{root}/standards/copper.toml"))?;
         let twinax: TwinaxPreset = parse(twinax, &format!("{root}/cables/twinax.toml"))?;
         Ok(Presets {
             copper: copper.family,
             twinax,
+            hosts_toml: hosts.to_string(),
+            hosts_file: format!("{root}/standards/hosts.toml"),
         })
     }
 }
@@ -220,7 +232,7 @@ mod tests {
     #[test]
     fn a_bad_preset_names_file_line_and_key() {
         let bad = TWINAX_TOML.replace("eps_r = 1.8", "eps_r = \"high\"");
-        let e = Presets::from_texts(COPPER_STANDARDS_TOML, &bad, "data").unwrap_err();
+        let e = Presets::from_texts(COPPER_STANDARDS_TOML, &bad, HOSTS_TOML, "data").unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("data/cables/twinax.toml:"), "{msg}");
         let line = bad.lines().position(|l| l.starts_with("eps_r")).unwrap() + 1;
