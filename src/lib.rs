@@ -30,6 +30,7 @@
 pub mod channel;
 pub mod cli;
 pub mod error;
+pub mod kernels;
 pub mod memory;
 pub mod network;
 pub mod presets;

@@ -28,6 +28,7 @@ use ndarray::{Array1, Array2, Array3};
 use num_complex::Complex64;
 
 use crate::error::{Error, Result};
+use crate::kernels::rlgc::{self, RlgcConstants};
 use crate::network::{Network, WaveDef};
 
 /// Speed of light in vacuum, m/s (exact, SI).
@@ -140,54 +141,74 @@ impl TwinaxParams {
     }
 }
 
-/// The Djordjevic–Sarkar permittivity of `p` as a function of frequency (Hz), `ε' − jε''`.
-fn permittivity(p: &TwinaxParams) -> impl Fn(f64) -> Complex64 {
-    let (w1, w2) = (10f64.powf(p.ds_m1), 10f64.powf(p.ds_m2));
-    let span = p.ds_m2 - p.ds_m1;
-    let shape = move |f: f64| {
-        let w = 2.0 * std::f64::consts::PI * f;
-        (Complex64::new(w2, w) / Complex64::new(w1, w)).ln() / std::f64::consts::LN_10 / span
-    };
-    let at_ref = shape(p.f_ref_hz);
-    // Im ε(f_ref) = −tan δ · ε_r  and  Re ε(f_ref) = ε_r
-    let delta = -p.tan_delta * p.eps_r / at_ref.im;
-    let eps_inf = p.eps_r - delta * at_ref.re;
-    move |f| eps_inf + delta * shape(f)
-}
-
-/// Series impedance and shunt admittance per metre of the differential mode at each frequency.
-pub fn zy_per_metre(p: &TwinaxParams, frequency_hz: &[f64]) -> Result<Vec<(Complex64, Complex64)>> {
-    p.check()?;
+/// The kernel constants of `p` ([`crate::kernels::rlgc`]): DC resistance, skin-effect corner,
+/// external inductance and capacitance at 100 Ω / ε_r, and the Djordjevic–Sarkar permittivity
+/// `ε(f) = ε_∞ + Δ·shape(f)` pinned so that `ε(f_ref) = ε_r (1 − j tan δ)`.
+fn kernel_constants(p: &TwinaxParams) -> RlgcConstants {
     let d = p.conductor_diameter_m;
     let sigma = p.conductivity_s_per_m;
-    let r_dc = 4.0 / (sigma * std::f64::consts::PI * d * d);
-    let f_delta = 8.0 / (std::f64::consts::PI * MU0_H_PER_M * sigma * d * d);
-    let k2 = p.surface_factor * p.surface_factor;
     let sqrt_eps = p.eps_r.sqrt();
-    let l_ext = p.z_diff_ohm * sqrt_eps / C0_M_PER_S;
-    let c0 = 1.0 / (C0_M_PER_S * p.z_diff_ohm * sqrt_eps);
-    let eps = permittivity(p);
-    frequency_hz
-        .iter()
-        .map(|&f| {
-            if !(f.is_finite() && f >= 0.0) {
-                return Err(Error::invalid(format!(
-                    "frequencies must be finite and ≥ 0, found {f}"
-                )));
-            }
-            let jw = Complex64::new(0.0, 2.0 * std::f64::consts::PI * f);
-            let z_int = r_dc * Complex64::new(1.0, f * k2 / f_delta).sqrt();
-            Ok((2.0 * z_int + jw * l_ext, jw * eps(f) * c0))
-        })
-        .collect()
+    let (w1, w2) = (10f64.powf(p.ds_m1), 10f64.powf(p.ds_m2));
+    let span = p.ds_m2 - p.ds_m1;
+    let w = 2.0 * std::f64::consts::PI * p.f_ref_hz;
+    let at_ref =
+        (Complex64::new(w2, w) / Complex64::new(w1, w)).ln() / std::f64::consts::LN_10 / span;
+    // Im ε(f_ref) = −tan δ · ε_r  and  Re ε(f_ref) = ε_r
+    let delta = -p.tan_delta * p.eps_r / at_ref.im;
+    RlgcConstants {
+        r_dc_ohm_per_m: 4.0 / (sigma * std::f64::consts::PI * d * d),
+        f_delta_hz: 8.0 / (std::f64::consts::PI * MU0_H_PER_M * sigma * d * d),
+        k2: p.surface_factor * p.surface_factor,
+        l_ext_h_per_m: p.z_diff_ohm * sqrt_eps / C0_M_PER_S,
+        c0_f_per_m: 1.0 / (C0_M_PER_S * p.z_diff_ohm * sqrt_eps),
+        eps_inf: p.eps_r - delta * at_ref.re,
+        eps_delta: delta,
+        w1,
+        w2,
+        span,
+    }
 }
 
-/// Insertion loss of a matched line, dB per metre: `8.686 Re γ`, `γ = √(ZY)`.
+/// The cable's complex relative permittivity `ε' − jε''` at `frequency_hz` (Djordjevic–Sarkar).
+pub fn permittivity_at(p: &TwinaxParams, frequency_hz: f64) -> Complex64 {
+    let c = kernel_constants(p);
+    let w = 2.0 * std::f64::consts::PI * frequency_hz;
+    let shape =
+        (Complex64::new(c.w2, w) / Complex64::new(c.w1, w)).ln() / std::f64::consts::LN_10 / c.span;
+    c.eps_inf + c.eps_delta * shape
+}
+
+fn check_frequencies(frequency_hz: &[f64]) -> Result<()> {
+    match frequency_hz.iter().find(|f| !(f.is_finite() && **f >= 0.0)) {
+        Some(f) => Err(Error::invalid(format!(
+            "frequencies must be finite and ≥ 0, found {f}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Series impedance and shunt admittance per metre of the differential mode at each frequency
+/// (evaluated by [`crate::kernels::rlgc::zy_scalar`]).
+pub fn zy_per_metre(p: &TwinaxParams, frequency_hz: &[f64]) -> Result<Vec<(Complex64, Complex64)>> {
+    p.check()?;
+    check_frequencies(frequency_hz)?;
+    let n = frequency_hz.len();
+    let (mut z, mut y) = (
+        vec![Complex64::new(0.0, 0.0); n],
+        vec![Complex64::new(0.0, 0.0); n],
+    );
+    rlgc::zy_scalar(&kernel_constants(p), frequency_hz, &mut z, &mut y);
+    Ok(z.into_iter().zip(y).collect())
+}
+
+/// Insertion loss of a matched line, dB per metre: `8.686 Re γ`, `γ = √(ZY)`
+/// ([`crate::kernels::rlgc::loss_db_per_m_scalar`]).
 pub fn loss_db_per_metre(p: &TwinaxParams, frequency_hz: &[f64]) -> Result<Vec<f64>> {
-    Ok(zy_per_metre(p, frequency_hz)?
-        .into_iter()
-        .map(|(z, y)| DB_PER_NEPER * (z * y).sqrt().re)
-        .collect())
+    p.check()?;
+    check_frequencies(frequency_hz)?;
+    let mut out = vec![0.0; frequency_hz.len()];
+    rlgc::loss_db_per_m_scalar(&kernel_constants(p), frequency_hz, &mut out);
+    Ok(out)
 }
 
 /// `sinh(x)/x`, exact at 0.
@@ -297,7 +318,7 @@ mod tests {
     #[test]
     fn dielectric_model_is_dispersive_as_its_loss_requires() {
         let p = TwinaxParams::awg(26.0);
-        let eps = permittivity(&p);
+        let eps = |f: f64| permittivity_at(&p, f);
         let (lo, at, hi) = (eps(1e8), eps(p.f_ref_hz), eps(1e11));
         assert!(rel(at.re, p.eps_r) < 1e-12 && rel(-at.im / at.re, p.tan_delta) < 1e-12);
         assert!(
@@ -336,7 +357,7 @@ mod tests {
         let len_m = 2.0;
         let f: Vec<f64> = (0..=10_000).map(|k| k as f64 * 10e6).collect();
         let net = network(&p, &f, len_m, 100.0).unwrap();
-        let eps = permittivity(&p);
+        let eps = |f: f64| permittivity_at(&p, f);
         let eps_inf = eps(1e18).re;
         let tau = len_m * eps_inf.sqrt() / C0_M_PER_S;
         let mut plan = ImpulsePlan::new(net.frequency_hz.view()).unwrap();
