@@ -72,12 +72,12 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
 
 fn csv(rows: &[ReachRow]) -> String {
     let mut out = String::from(
-        "pmd,clause,medium,variant,port_speed_gbps,lanes,lane_rate_gbps,signalling_rate_gbd,reach_m,criterion,limited_by,margin_db,reach_objective_m,limit_grade,limit_db,cable_db_per_m,plugs_db\n",
+        "pmd,clause,medium,variant,port_speed_gbps,lanes,lane_rate_gbps,signalling_rate_gbd,reach_m,criterion,limited_by,margin_db,reach_objective_m,limit_grade,limit_db,cable_db_per_m,plugs_db,host,die_to_die_il_db\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "{},\"{}\",{},{},{},{},{},{},{:.2},{},{},{:.3},{},{},{},{:.4},{:.4}",
+            "{},\"{}\",{},{},{},{},{},{},{:.2},{},{},{:.3},{},{},{},{:.4},{:.4},{},{}",
             r.pmd,
             r.clause,
             r.medium,
@@ -94,7 +94,10 @@ fn csv(rows: &[ReachRow]) -> String {
             r.limit_grade,
             r.limit_db,
             r.cable_db_per_m,
-            r.plugs_db
+            r.plugs_db,
+            r.host.as_deref().unwrap_or(""),
+            r.die_to_die_il_db
+                .map_or(String::new(), |v| format!("{v:.3}"))
         );
     }
     out
@@ -108,8 +111,17 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<14} {:>5} {:>6} {:>9} {:>6} {:>8} {:>9} {:>10}  {:<22} limited by",
-        "PMD", "lanes", "port", "lane rate", "gauge", "reach", "objective", "margin", "limit"
+        "{:<14} {:>5} {:>6} {:>9} {:>6} {:>8} {:>9} {:>10}  {:<22} {:<14} die-to-die",
+        "PMD",
+        "lanes",
+        "port",
+        "lane rate",
+        "gauge",
+        "reach",
+        "objective",
+        "margin",
+        "limit",
+        "limited by"
     );
     for r in rows {
         let reach = if r.limited_by == "search range" {
@@ -129,7 +141,7 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {}",
+            "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {:<14} {}",
             r.pmd,
             r.lanes,
             r.port_speed_gbps,
@@ -139,7 +151,9 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
             r.reach_objective_m,
             r.margin_db,
             limit,
-            r.limited_by
+            r.limited_by,
+            r.die_to_die_il_db
+                .map_or("-".to_string(), |v| format!("{v:.1} dB"))
         );
     }
     let _ = writeln!(
@@ -152,6 +166,10 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
         presets.twinax.plug_loss_a1_db_per_sqrt_ghz,
         presets.twinax.plug_loss_a2_db_per_ghz,
         presets.twinax.plug_loss_grade
+    );
+    let _ = writeln!(
+        out,
+        "die-to-die: loss at Nyquist at the reach length with the family's host recipe at both ends (package + host board, data/standards/hosts.toml); informational, not a limit."
     );
     out
 }

@@ -43,6 +43,9 @@ pub struct CopperFamily {
     /// A, B, C or M (see the file's header).
     pub ca_il_grade: String,
     pub variants: Vec<Variant>,
+    /// Host recipe (`standards/hosts.toml`) of the die-to-die loss reported beside the reach.
+    #[serde(default)]
+    pub host: Option<String>,
     /// The reference transmitter/receiver and limits of the cable-assembly figures of merit.
     pub figures: FigureParams,
 }

@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::channel::link::{Plug, die_to_die, host_recipe, host_recipes};
 use crate::channel::twinax::{TwinaxParams, loss_db_per_metre};
 use crate::error::Result;
 use crate::presets::{CopperFamily, Presets, TwinaxPreset};
@@ -119,6 +120,11 @@ pub struct ReachRow {
     pub limit_db: f64,
     pub cable_db_per_m: f64,
     pub plugs_db: f64,
+    /// Host recipe at both ends of the die-to-die figure, when the family names one.
+    pub host: Option<String>,
+    /// Die-to-die insertion loss at Nyquist at the reach length (package + host board + plug +
+    /// cable + plug + host board + package, `channel::link`), dB: informational.
+    pub die_to_die_il_db: Option<f64>,
 }
 
 /// Longest DAC length searched, m.
@@ -129,6 +135,8 @@ pub const REACH_RESOLUTION_M: f64 = 0.01;
 /// The DAC reach table: every PMD variant of every copper family × every gauge, by the
 /// cable-assembly IL budget, in parallel.
 pub fn dac_table(presets: &Presets) -> Result<Vec<ReachRow>> {
+    let hosts = host_recipes(presets)?;
+    let plug = Plug::from_preset(&presets.twinax);
     let mut jobs = Vec::new();
     for fam in &presets.copper {
         for v in &fam.variants {
@@ -164,6 +172,16 @@ pub fn dac_table(presets: &Presets) -> Result<Vec<ReachRow>> {
                 limit_db: fam.ca_il_max_db,
                 cable_db_per_m: budget.cable_db_per_m,
                 plugs_db: budget.plugs_db,
+                host: fam.host.clone(),
+                die_to_die_il_db: match &fam.host {
+                    Some(name) => {
+                        let h = host_recipe(&hosts, name)?;
+                        let n =
+                            die_to_die(&[budget.nyquist_hz], h, h, &plug, &cable, reach.reach_m)?;
+                        Some(-20.0 * n.s[[0, 1, 0]].norm().log10())
+                    }
+                    None => None,
+                },
             })
         })
         .collect()
@@ -214,6 +232,39 @@ mod tests {
             .find(|r| r.pmd == "100GBASE-CR4" && r.variant == "26AWG")
             .unwrap();
         assert!((cr4.reach_m - 6.9).abs() / 6.9 < 0.05, "{}", cr4.reach_m);
+    }
+
+    #[test]
+    fn die_to_die_loss_exceeds_the_cable_assembly_plus_matched_hosts() {
+        // At the reach length the cable assembly sits at its limit; the hosts add at least
+        // their matched line losses 8.686 z (γ0 + a1 √f + a2 f) at each end (the capacitances
+        // and impedance steps only add mismatch loss), and not more than a few dB beyond.
+        let p = Presets::embedded().unwrap();
+        let rows = dac_table(&p).unwrap();
+        let hosts = host_recipes(&p).unwrap();
+        let mut checked = 0;
+        for r in rows.iter().filter(|r| r.host.is_some()) {
+            let h = host_recipe(&hosts, r.host.as_deref().unwrap()).unwrap();
+            let f = r.signalling_rate_gbd / 2.0;
+            let matched = |loss: &crate::channel::package::LineLoss, mm: f64| {
+                8.685889638065037 * mm * (loss.gamma0_per_mm + loss.a1 * f.sqrt() + loss.a2 * f)
+            };
+            let pkg: f64 = h
+                .package
+                .segments
+                .iter()
+                .map(|s| matched(&h.package.loss, s.length_mm))
+                .sum();
+            let host = pkg + matched(&h.board.loss, h.board.length_mm);
+            let ca = r.reach_m * r.cable_db_per_m + r.plugs_db;
+            let d2d = r.die_to_die_il_db.unwrap();
+            assert!(
+                d2d > ca + 2.0 * host && d2d < ca + 2.0 * host + 6.0,
+                "{r:?}: {d2d} vs {ca} + 2 × {host}"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 8 * 4);
     }
 
     #[test]
