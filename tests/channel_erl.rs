@@ -12,8 +12,14 @@ use sireach::channel::assembly::erl::{ErlParams, erl_both_ends};
 use sireach::network::PortPairing;
 use sireach::touchstone::{ReadOptions, read_bytes};
 
-/// Largest |ours − COM| allowed, dB.
-const TOLERANCE_DB: f64 = 0.1;
+/// Largest |ours − COM| allowed, dB, for data that start at DC (measured: below 1e-5 dB).
+const TOLERANCE_DB: f64 = 1e-3;
+
+/// The same for data without a DC point (gore_C2C, from 10 MHz): the two extend to DC
+/// differently (sireach: mirrored cubic spline; COM: linear trends), worth 0.008–0.023 dB here.
+/// Given sireach's DC value, COM returns sireach's ERL to 1e-4 dB
+/// (`tests/fixtures/erl/check_no_dc_difference.py`).
+const TOLERANCE_NO_DC_DB: f64 = 0.03;
 
 fn params(set: &Value) -> ErlParams {
     let num = |k: &str| set[k].as_f64().unwrap();
@@ -59,6 +65,7 @@ fn erl_of_the_ieee_channels_agrees_with_the_com_program() {
     let pairing = PortPairing::parse("1-3/2-4").unwrap();
     let rows = anchors["results"].as_array().unwrap();
     let mut worst: f64 = 0.0;
+    let mut worst_no_dc: f64 = 0.0;
     let mut checked = 0;
     println!("file | params | end | ours dB | COM dB | delta dB");
     let mut cache: Option<(String, sireach::network::Network)> = None;
@@ -78,18 +85,29 @@ fn erl_of_the_ieee_channels_agrees_with_the_com_program() {
             let want = row["erl_db"].as_f64().unwrap();
             let delta = r.erl_db - want;
             println!(
-                "{rel} | {set} | {} | {:.3} | {want:.3} | {delta:+.3}",
+                "{rel} | {set} | {} | {:.4} | {want:.4} | {delta:+.5}",
                 row["end"].as_str().unwrap(),
                 r.erl_db
             );
-            worst = worst.max(delta.abs());
+            if mm.frequency_hz[0] > 0.0 {
+                worst_no_dc = worst_no_dc.max(delta.abs());
+            } else {
+                worst = worst.max(delta.abs());
+            }
             checked += 1;
         }
     }
-    println!("worst |delta| = {worst:.4} dB over {checked} values");
+    println!(
+        "worst |delta| = {worst:.6} dB (data from DC), {worst_no_dc:.4} dB (no DC point); \
+         {checked} values"
+    );
     assert!(checked >= 20, "{checked}");
     assert!(
         worst <= TOLERANCE_DB,
-        "worst |delta| {worst:.4} dB > {TOLERANCE_DB}"
+        "worst |delta| {worst:.6} dB > {TOLERANCE_DB}"
+    );
+    assert!(
+        worst_no_dc <= TOLERANCE_NO_DC_DB,
+        "worst |delta| without DC {worst_no_dc:.4} dB > {TOLERANCE_NO_DC_DB}"
     );
 }

@@ -47,11 +47,13 @@
 mod pdf;
 mod ptdr;
 
+use std::f64::consts::PI;
+
 use ndarray::{Array1, Array2, Array3, s};
 use num_complex::Complex64;
 
 use crate::error::{Error, Result};
-use crate::network::{DcFill, Interpolation, Network, extrapolate_to_dc};
+use crate::network::{DcFill, Network, extrapolate_to_dc};
 
 pub use ptdr::PtdrPlan;
 
@@ -315,8 +317,9 @@ pub fn erl_both_ends(network: &Network, params: &ErlParams) -> Result<[ErlResult
 }
 
 /// `gamma` on the uniform grid `k Δf`, `k = 0..n`, from data on `frequency_hz`: extended to DC
-/// when the data start above it, interpolated linearly (real and imaginary parts) where the
-/// grids differ, zero above the data.
+/// when the data start above it ([`extrapolate_to_dc`]), interpolated linearly in magnitude and
+/// unwrapped phase where the grids differ (exact for a pure delay, as COM's `interp_Sparam`
+/// does), zero above the data.
 fn on_uniform_grid(
     frequency_hz: &[f64],
     gamma: &[Complex64],
@@ -324,32 +327,40 @@ fn on_uniform_grid(
     n: usize,
 ) -> Result<Vec<Complex64>> {
     let nf = frequency_hz.len();
-    let s = Array3::from_shape_fn((nf, 1, 1), |(k, _, _)| gamma[k]);
-    let mut net = Network::with_uniform_z0(Array1::from(frequency_hz.to_vec()), s, 100.0)?;
-    if frequency_hz[0] > 0.0 {
-        net = extrapolate_to_dc(&net, DcFill::UniformGrid)?;
-    }
-    let f_last = frequency_hz[nf - 1];
-    let inside: Vec<f64> = (0..n)
-        .map(|k| k as f64 * df_hz)
-        .take_while(|&f| f <= f_last)
-        .collect();
-    let same_grid = net.nfreq() == inside.len()
-        && net
-            .frequency_hz
-            .iter()
-            .zip(&inside)
-            .all(|(a, b)| (a - b).abs() <= 1e-9 * df_hz);
-    let mut out = vec![Complex64::new(0.0, 0.0); n];
-    if same_grid {
-        for (k, v) in out.iter_mut().enumerate().take(inside.len()) {
-            *v = net.s[[k, 0, 0]];
-        }
+    let (f, g): (Vec<f64>, Vec<Complex64>) = if frequency_hz[0] > 0.0 {
+        let s = Array3::from_shape_fn((nf, 1, 1), |(k, _, _)| gamma[k]);
+        let net = Network::with_uniform_z0(Array1::from(frequency_hz.to_vec()), s, 100.0)?;
+        let net = extrapolate_to_dc(&net, DcFill::UniformGrid)?;
+        (net.frequency_hz.to_vec(), net.s.iter().copied().collect())
     } else {
-        let on = net.interpolate(Array1::from(inside).view(), Interpolation::Linear)?;
-        for (k, v) in out.iter_mut().enumerate().take(on.nfreq()) {
-            *v = on.s[[k, 0, 0]];
-        }
+        (frequency_hz.to_vec(), gamma.to_vec())
+    };
+    let f_last = f[f.len() - 1];
+    let count = (0..n)
+        .take_while(|&k| k as f64 * df_hz <= f_last * (1.0 + 1e-12))
+        .count();
+    let mut out = vec![Complex64::new(0.0, 0.0); n];
+    let same_grid = f.len() == count
+        && f.iter()
+            .enumerate()
+            .all(|(k, x)| (x - k as f64 * df_hz).abs() <= 1e-9 * df_hz);
+    if same_grid {
+        out[..count].copy_from_slice(&g);
+        return Ok(out);
+    }
+    let magnitude: Vec<f64> = g.iter().map(|z| z.norm()).collect();
+    let mut phase: Vec<f64> = g.iter().map(|z| z.arg()).collect();
+    for k in 1..phase.len() {
+        let jump = phase[k] - phase[k - 1];
+        phase[k] -= (jump / (2.0 * PI)).round() * 2.0 * PI;
+    }
+    for (k, v) in out.iter_mut().enumerate().take(count) {
+        let x = (k as f64 * df_hz).min(f_last);
+        let i = f.partition_point(|&fi| fi <= x).clamp(1, f.len() - 1) - 1;
+        let w = (x - f[i]) / (f[i + 1] - f[i]);
+        let mag = magnitude[i] + w * (magnitude[i + 1] - magnitude[i]);
+        let arg = phase[i] + w * (phase[i + 1] - phase[i]);
+        *v = Complex64::from_polar(mag, arg);
     }
     Ok(out)
 }
