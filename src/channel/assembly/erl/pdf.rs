@@ -5,12 +5,12 @@
 use crate::error::{Error, Result};
 
 /// Most bins the distribution may span.
-const MAX_BINS: f64 = (1u64 << 26) as f64;
+const MAX_BINS: f64 = (1u64 << 24) as f64;
 
 /// `R_peak`: minus the lowest amplitude at which the cumulative distribution of
 /// `Σ_k x_k s_k` reaches `der0`, where `s_k` takes the `levels` values `2l/(L − 1) − 1` with equal
 /// probability. Each `|x_k| · level` is rounded to the grid of `bin` (half away from zero);
-/// samples not larger than one bin are left out. Errors: a distribution wider than 2^26 bins
+/// samples not larger than one bin are left out. Errors: a distribution wider than 2^24 bins
 /// (raise `pdf_bin`).
 pub(super) fn r_peak(samples: &[f64], levels: usize, der0: f64, bin: f64) -> Result<f64> {
     let mut a: Vec<f64> = samples
