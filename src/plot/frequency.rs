@@ -8,8 +8,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::{
-    DrawResult, FONT, Figure, FrequencyChart, GREY, LIMIT_RED, Limit, PALETTE, de, nice_range,
-    nice_step, render, tick,
+    DrawResult, FONT, Figure, FrequencyChart, GREY, LIMIT_RED, Limit, Line, PALETTE, de,
+    nice_range, nice_step, render, tick_formatter,
 };
 use crate::error::{Error, Result};
 
@@ -149,15 +149,20 @@ fn draw_panel<DB: DrawingBackend>(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
             (a.min(y), b.max(y))
         });
+    // x: from 0 (or the lowest frequency, if far from 0) to the highest frequency drawn
     let x0 = if xmin >= 0.0 && xmin < 0.25 * xmax {
         0.0
     } else {
         xmin
     };
-    let xstep = nice_step((xmax - x0).max(1e-9), 10.0);
-    let x0 = (x0 / xstep).floor() * xstep;
-    let x1 = (xmax / xstep).ceil() * xstep;
+    let x1 = if xmax > x0 { xmax } else { x0 + 1.0 };
+    let xstep = nice_step(x1 - x0, 10.0);
     // y: losses start at 0 when their smallest value is near it
+    let (mut ymin, mut ymax) = (ymin, ymax);
+    if let Some(span) = c.min_y_span.filter(|s| s.is_finite() && *s > ymax - ymin) {
+        let mid = 0.5 * (ymin + ymax);
+        (ymin, ymax) = (mid - 0.5 * span, mid + 0.5 * span);
+    }
     let ymin = if ymin >= 0.0 && ymin < 0.35 * ymax {
         0.0
     } else {
@@ -165,6 +170,7 @@ fn draw_panel<DB: DrawingBackend>(
     };
     let (y0, y1) = nice_range(ymin, ymax, 8.0);
     let y0 = if ymin == 0.0 { 0.0 } else { y0 };
+    let ystep = nice_step(y1 - y0, 9.0);
 
     let mut chart = de(ChartBuilder::on(area)
         .caption(&c.title, (FONT, caption_size))
@@ -173,15 +179,16 @@ fn draw_panel<DB: DrawingBackend>(
         .x_label_area_size(52)
         .y_label_area_size(78)
         .build_cartesian_2d(x0..x1, y0..y1))?;
-    let fmt = |v: &f64| tick(*v);
+    let xfmt = tick_formatter(xstep);
+    let yfmt = tick_formatter(ystep);
     de(chart
         .configure_mesh()
         .x_desc("Frequency (GHz)")
         .y_desc(c.y_label.as_str())
         .x_labels(12)
         .y_labels(9)
-        .x_label_formatter(&fmt)
-        .y_label_formatter(&fmt)
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
         .label_style((FONT, 16))
         .axis_desc_style((FONT, 18))
         .bold_line_style(GREY.mix(0.25))
@@ -195,11 +202,25 @@ fn draw_panel<DB: DrawingBackend>(
                 .zip(&s.y)
                 .filter(|(x, y)| x.is_finite() && y.is_finite())
                 .map(|(&x, &y)| (x / 1e9, y.clamp(y0, y1)));
-        de(chart.draw_series(LineSeries::new(line, color.stroke_width(2))))?
-            .label(s.label.as_str())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 26, y)], color.stroke_width(3))
-            });
+        let drawn = match s.line {
+            Line::Solid => de(chart.draw_series(LineSeries::new(line, color.stroke_width(2))))?,
+            Line::Dashed => de(chart.draw_series(DashedLineSeries::new(
+                line.collect::<Vec<_>>(),
+                9,
+                6,
+                color.stroke_width(2),
+            )))?,
+        };
+        let dashed = s.line == Line::Dashed;
+        drawn.label(s.label.as_str()).legend(move |(x, y)| {
+            let style = color.stroke_width(3);
+            let path = vec![(x, y), (x + 26, y)];
+            if dashed {
+                DashedPathElement::new(path, 6, 4, style).into_dyn()
+            } else {
+                PathElement::new(path, style).into_dyn()
+            }
+        });
     }
     let red = LIMIT_RED.stroke_width(2);
     for l in &c.limit_lines {

@@ -32,12 +32,22 @@ pub const FONT_TTF: &[u8] = include_bytes!("../../data/fonts/DejaVuSans.ttf");
 const FONT: &str = "sans-serif";
 
 /// One curve: `y` against `x` (for frequency charts, `x` in Hz).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
     /// Legend text.
     pub label: String,
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    /// Solid (measured or modelled values) or dashed (fits and references drawn over them).
+    pub line: Line,
+}
+
+/// How a [`Series`] is stroked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Line {
+    #[default]
+    Solid,
+    Dashed,
 }
 
 /// What a limit line looks like on the chart.
@@ -76,6 +86,9 @@ pub struct FrequencyChart {
     pub series: Vec<Series>,
     pub limit_lines: Vec<LimitLine>,
     pub markers: Vec<Marker>,
+    /// The y axis spans at least this much, centred on the data (e.g. 1 dB for an ILD that is
+    /// nearly zero, so that numerical noise is not blown up to fill the panel).
+    pub min_y_span: Option<f64>,
 }
 
 /// An output format, chosen by the file extension.
@@ -171,11 +184,28 @@ const LIMIT_RED: RGBColor = RGBColor(214, 39, 40);
 /// Markers and grid.
 const GREY: RGBColor = RGBColor(110, 110, 110);
 
-/// A tick label: the value with at most three decimals and no trailing zeros.
-fn tick(v: f64) -> String {
+/// A number as a short label (ticks, lengths, gauges): at most three decimals, no trailing
+/// zeros (`2.5`, `10`, `26.562`).
+pub fn tick_label(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// A tick formatter with as many decimals as a step of `step` needs.
+fn tick_formatter(step: f64) -> impl Fn(&f64) -> String {
+    let decimals = (-step.log10().floor()).clamp(0.0, 9.0) as usize;
+    move |v: &f64| {
+        let s = format!("{v:.decimals$}");
+        if s.trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
+            "0".into()
+        } else {
+            s
+        }
+    }
 }
 
 /// A "nice" step (1, 2 or 5 × 10^k) giving about `n` intervals over `span`.

@@ -8,7 +8,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, FONT, Figure, GREY, LIMIT_RED, PALETTE, de, nice_step, render, tick};
+use super::{
+    DrawResult, FONT, Figure, GREY, LIMIT_RED, PALETTE, de, nice_step, render, tick_label,
+};
 use crate::error::{Error, Result};
 use crate::reach::{DAC_SEARCH_MAX_M, ReachRow};
 
@@ -75,12 +77,12 @@ fn heading(r: &ReachRow) -> String {
     let clause = r.clause.split(' ').next().unwrap_or(&r.clause);
     format!(
         "{} Gb/s per lane, Clause {}: CA IL ≤ {:.2} dB at {:.2} GHz (grade {}), IEEE objective {} m",
-        tick(r.lane_rate_gbps),
+        tick_label(r.lane_rate_gbps),
         clause,
         r.limit_db,
         r.signalling_rate_gbd / 2.0,
         r.limit_grade,
-        tick(r.reach_objective_m)
+        tick_label(r.reach_objective_m)
     )
 }
 
@@ -113,7 +115,7 @@ impl Figure for ReachFigure<'_> {
             .y_label_area_size(LABELS)
             // slot k is centred on y = n − k − 0.5, so the first slot is at the top
             .build_cartesian_2d(0.0..x1, 0.0..n))?;
-        let fmt = |v: &f64| tick(*v);
+        let fmt = |v: &f64| tick_label(*v);
         de(chart
             .configure_mesh()
             .disable_y_mesh()
@@ -146,10 +148,8 @@ impl Figure for ReachFigure<'_> {
             let (_, hy) = chart.backend_coord(&(0.0, centre(slot)));
             let text = heading(group[0]);
             let (tw, th) = de(root.estimate_text_size(&text, &head))?;
-            let band = [
-                (10, hy - th as i32 / 2 - 4),
-                (18 + tw as i32, hy + th as i32 / 2 + 4),
-            ];
+            let half = (ROW as i32 / 2).max(th as i32 / 2 + 4);
+            let band = [(10, hy - half), (18 + tw as i32, hy + half)];
             de(root.draw(&Rectangle::new(band, WHITE.filled())))?;
             de(root.draw(&Text::new(text, (14, hy), head.clone())))?;
             slot += 1;
@@ -173,7 +173,7 @@ impl Figure for ReachFigure<'_> {
                     right.clone(),
                 )))?;
                 let value = if r.limited_by == "search range" {
-                    format!("> {} m (search limit)", tick(DAC_SEARCH_MAX_M))
+                    format!("> {} m (search limit)", tick_label(DAC_SEARCH_MAX_M))
                 } else {
                     format!("{:.2} m", r.reach_m)
                 };

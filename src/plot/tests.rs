@@ -39,6 +39,7 @@ fn chart() -> FrequencyChart {
             label: "rising".into(),
             y: f.iter().map(|f| 0.4 * (f / 1e9)).collect(),
             x: f,
+            line: Line::Solid,
         }],
         limit_lines: vec![
             LimitLine {
@@ -54,6 +55,7 @@ fn chart() -> FrequencyChart {
             label: "Nyquist".into(),
             x: 25e9,
         }],
+        min_y_span: None,
     }
 }
 
@@ -191,9 +193,9 @@ fn legend_goes_where_the_curves_are_not() {
 
 #[test]
 fn ticks_and_ranges_are_round() {
-    assert_eq!(tick(2.5), "2.5");
-    assert_eq!(tick(10.0), "10");
-    assert_eq!(tick(-0.0), "0");
+    assert_eq!(tick_label(2.5), "2.5");
+    assert_eq!(tick_label(10.0), "10");
+    assert_eq!(tick_label(-0.0), "0");
     assert_eq!(nice_step(53.0, 10.0), 10.0);
     assert_eq!(nice_step(1.7, 8.0), 0.5);
     let (lo, hi) = nice_range(0.3, 19.6, 8.0);
