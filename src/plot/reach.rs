@@ -172,13 +172,6 @@ impl Figure for ReachFigure<'_> {
                     (lx - 10, ly),
                     right.clone(),
                 )))?;
-                let value = if r.limited_by == "search range" {
-                    format!("> {} m (search limit)", tick_label(DAC_SEARCH_MAX_M))
-                } else {
-                    format!("{:.2} m", r.reach_m)
-                };
-                let (vx, vy) = chart.backend_coord(&(r.reach_m, y));
-                de(root.draw(&Text::new(value, (vx + 6, vy), left.clone())))?;
                 slot += 1;
             }
             // the group's objective, across its bars
@@ -190,6 +183,22 @@ impl Figure for ReachFigure<'_> {
                 5,
                 red,
             )))?;
+            // the values last, on white, so the objective line never crosses their digits
+            for (i, r) in group.iter().enumerate() {
+                let value = if r.limited_by == "search range" {
+                    format!("> {} m (search limit)", tick_label(DAC_SEARCH_MAX_M))
+                } else {
+                    format!("{:.2} m", r.reach_m)
+                };
+                let (vx, vy) = chart.backend_coord(&(r.reach_m, centre(first + i)));
+                let (tw, th) = de(root.estimate_text_size(&value, &left))?;
+                let (x, half) = (vx + 5, th as i32 / 2 + 1);
+                de(root.draw(&Rectangle::new(
+                    [(x - 1, vy - half), (x + tw as i32 + 3, vy + half)],
+                    WHITE.filled(),
+                )))?;
+                de(root.draw(&Text::new(value, (x + 1, vy), left.clone())))?;
+            }
             slot += 1;
         }
 

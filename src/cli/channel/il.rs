@@ -134,7 +134,7 @@ pub fn run(a: IlArgs) -> Result<ExitCode> {
     let sweep = sweep(&a, &presets, family, variant)?;
 
     if let Some(p) = &a.plot {
-        plot(&a, &presets, &sweep, p)?;
+        plot(&a, &sweep, p)?;
     }
     if a.json {
         let text = serde_json::to_string_pretty(&to_json(&a, &presets, &sweep))
@@ -416,7 +416,7 @@ fn to_json(a: &IlArgs, presets: &Presets, s: &Sweep) -> serde_json::Value {
     })
 }
 
-fn plot(a: &IlArgs, _presets: &Presets, s: &Sweep, path: &Path) -> Result<()> {
+fn plot(a: &IlArgs, s: &Sweep, path: &Path) -> Result<()> {
     let n = &s.nyq;
     let fam = s.family;
     let nyq_ghz = n.frequency_hz / 1e9;
