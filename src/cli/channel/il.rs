@@ -267,6 +267,12 @@ fn max_abs_ild(s: &Sweep) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// A small dB value to 0.1 mdB, without a "-0.0000".
+fn small_db(v: f64) -> String {
+    let s = format!("{v:.4}");
+    if s == "-0.0000" { "0.0000".into() } else { s }
+}
+
 fn source_name(a: &IlArgs) -> String {
     a.presets
         .as_ref()
@@ -321,9 +327,9 @@ fn summary(a: &IlArgs, presets: &Presets, s: &Sweep) -> String {
     );
     let _ = writeln!(
         out,
-        "  ILD             {:.3} dB at Nyquist, max |ILD| {:.3} dB from {} to {} GHz (fitted IL, Annex 93A.3)",
-        n.ild_db,
-        max_abs_ild(s),
+        "  ILD             {} dB at Nyquist, max |ILD| {} dB from {} to {} GHz (fitted IL, Annex 93A.3)",
+        small_db(n.ild_db),
+        small_db(max_abs_ild(s)),
         s.fit_band_hz.0 / 1e9,
         s.fit_band_hz.1 / 1e9
     );
