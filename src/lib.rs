@@ -26,6 +26,9 @@
 //! - [`error`]: the crate's error type, with file/line/column positions;
 //! - [`network`]: the `Network` type and the maths on it;
 //! - [`touchstone`]: reading and writing Touchstone 1.x/2.x.
+//!
+//! At the top, beside each other: [`reach`] (link reach from the channel models) and [`plot`]
+//! (charts of them as SVG or PNG); nothing below depends on either.
 
 pub mod channel;
 pub mod cli;
@@ -33,6 +36,7 @@ pub mod error;
 pub mod kernels;
 pub mod memory;
 pub mod network;
+pub mod plot;
 pub mod presets;
 pub mod reach;
 pub mod touchstone;

@@ -24,6 +24,7 @@ use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, dac_table};
 ///   sireach reach --json > reach.json
 ///   sireach reach --csv > reach.csv
 ///   sireach reach --presets my_data/
+///   sireach reach --plot reach.svg          (also .png; the table is still printed)
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct ReachArgs {
@@ -36,9 +37,16 @@ pub struct ReachArgs {
     /// Read presets from this folder (laid out like data/) instead of the built-in ones.
     #[arg(long)]
     presets: Option<PathBuf>,
+    /// Also draw the rows as a bar chart into this file: .svg or .png (reach per PMD and
+    /// gauge, grouped by lane rate, with each IEEE reach objective marked).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
 }
 
 pub fn run(a: ReachArgs) -> Result<ExitCode> {
+    if let Some(p) = &a.plot {
+        crate::plot::PlotFormat::from_path(p)?;
+    }
     let presets = match &a.presets {
         Some(dir) => Presets::load(dir)?,
         None => Presets::embedded()?,
@@ -58,6 +66,9 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
             "{why} (from {source}: cables/twinax.toml, standards/copper.toml)"
         ))
     })?;
+    if let Some(p) = &a.plot {
+        crate::plot::reach_chart(&rows, p)?;
+    }
     if a.json {
         let text = serde_json::to_string_pretty(&rows)
             .map_err(|e| Error::invalid(format!("JSON: {e}")))?;
@@ -66,6 +77,9 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
         print!("{}", csv(&rows));
     } else {
         print!("{}", table(&rows, &presets));
+        if let Some(p) = &a.plot {
+            println!("plot: {}", p.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
