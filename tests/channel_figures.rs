@@ -148,6 +148,53 @@ fn channel_fom_cli_prints_the_same_figures_as_json() {
         );
     }
     assert_eq!(v["figures"]["il_limit_grade"], "C");
+    // ERL of both ends: the IEEE COM program's values for this file (tests/fixtures/erl)
+    let anchors: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/erl/erl_anchors.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for (i, end) in ["sdd11", "sdd22"].iter().enumerate() {
+        let want = anchors["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["file"] == "ck_CA_19p75dB/CA_19p75dB_thru.s4p.gz"
+                    && r["params"] == "ck_ca"
+                    && r["end"] == *end
+            })
+            .unwrap()["erl_db"]
+            .as_f64()
+            .unwrap();
+        let got = v["figures"]["erl_db"][i].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-3, "{end}: {got} vs {want}");
+    }
+    assert_eq!(v["figures"]["erl_pass"], true);
+}
+
+#[test]
+fn channel_fom_cli_draws_its_plot() {
+    let out_path = std::env::temp_dir().join(format!("sireach-fom-{}.png", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_sireach"))
+        .args(["channel", "fom"])
+        .arg(set_dir().join("CA_19p75dB_thru.s4p.gz"))
+        .args(["--pmd", "100GBASE-CR1", "--plot"])
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&out_path).unwrap();
+    std::fs::remove_file(&out_path).ok();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(png.len() > 50_000, "{} bytes", png.len());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("plot written to"));
 }
 
 #[test]

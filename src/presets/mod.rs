@@ -67,6 +67,9 @@ pub struct FigureParams {
     /// Minimum cable-assembly ERL, dB, where the clause (or its sheet) gives one.
     #[serde(default)]
     pub erl_min_db: Option<f64>,
+    /// The named ERL parameter set (`channel::assembly::erl::ErlParams::named`), where known.
+    #[serde(default)]
+    pub erl_set: Option<String>,
     pub grade: String,
     pub source: String,
 }

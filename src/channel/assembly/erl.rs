@@ -126,6 +126,16 @@ impl ErlParams {
         }
     }
 
+    /// The parameter set called `name` in `data/standards` (`ieee_8023ck_cable_assembly`).
+    pub fn named(name: &str) -> Result<ErlParams> {
+        match name {
+            "ieee_8023ck_cable_assembly" => Ok(ErlParams::ieee_8023ck_cable_assembly()),
+            _ => Err(Error::invalid(format!(
+                "unknown ERL parameter set '{name}'; known: ieee_8023ck_cable_assembly"
+            ))),
+        }
+    }
+
     /// Unit interval `T_b = 1/f_b`, s.
     pub fn ui_s(&self) -> f64 {
         1.0 / self.signalling_rate_baud

@@ -84,6 +84,26 @@ pub struct CaFigures {
     pub icn_v: Option<f64>,
     /// Grade of the reference transmitter/receiver values behind FOM_ILD and ICN.
     pub figures_grade: String,
+    /// ERL at end 1 (SDD11) and end 2 (SDD22), dB, when the family has an ERL parameter set
+    /// and the data reach its signalling rate; `erl_note` says why not otherwise.
+    pub erl_db: Option<[f64; 2]>,
+    pub erl_min_db: Option<f64>,
+    pub erl_pass: Option<bool>,
+    pub erl_note: Option<String>,
+    /// The curves behind the figures, on the channel's grid (not serialised): frequency (Hz),
+    /// SDD21 insertion loss, fitted IL and ILD (dB), and return loss of both ends (dB).
+    #[serde(skip)]
+    pub curves: Curves,
+}
+
+/// Per-frequency curves of [`CaFigures`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Curves {
+    pub frequency_hz: Vec<f64>,
+    pub il_db: Vec<f64>,
+    pub fitted_il_db: Vec<f64>,
+    pub ild_db: Vec<f64>,
+    pub rl_db: [Vec<f64>; 2],
 }
 
 /// Losses `−20 log10 |S21|` of `net` on the grid `f`, linearly interpolated in dB.
@@ -157,7 +177,39 @@ pub fn figures(
     } else {
         None
     };
+    let (erl_db, erl_note) = match &family.figures.erl_set {
+        None => (
+            None,
+            Some("no ERL parameter set for this clause in data/standards".to_string()),
+        ),
+        Some(name) => {
+            let params = erl::ErlParams::named(name)?;
+            match erl::erl_both_ends(thru, &params) {
+                Ok([a, b]) => (Some([a.erl_db, b.erl_db]), None),
+                Err(e) => (None, Some(format!("ERL not computed: {e}"))),
+            }
+        }
+    };
+    let erl_pass = match (erl_db, family.figures.erl_min_db) {
+        (Some([a, b]), Some(min)) => Some(a.min(b) >= min),
+        _ => None,
+    };
+    let curves = Curves {
+        rl_db: [
+            thru.return_loss_db(0)?.to_vec(),
+            thru.return_loss_db(1)?.to_vec(),
+        ],
+        frequency_hz: f,
+        il_db: il,
+        fitted_il_db: fit.fitted_db,
+        ild_db: fit.ild_db,
+    };
     Ok(CaFigures {
+        curves,
+        erl_db,
+        erl_min_db: family.figures.erl_min_db,
+        erl_pass,
+        erl_note,
         clause: family.clause.clone(),
         nyquist_hz,
         il_nyquist_db,

@@ -26,6 +26,7 @@ use crate::touchstone::{ReadOptions, read_path};
 ///   sireach channel fom CA_19p75dB_thru.s4p.gz --pmd 100GBASE-CR1
 ///   sireach channel fom thru.s4p --next next*.s4p --fext fext*.s4p --pmd 100GBASE-CR1 --json
 ///   sireach channel fom cable.s4p --pmd 200GBASE-CR1 --pairing 1-2/3-4
+///   sireach channel fom thru.s4p.gz --pmd 100GBASE-CR1 --plot fom.png
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct FomArgs {
@@ -47,6 +48,9 @@ pub struct FomArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     json: bool,
+    /// Also draw IL with its fit and limit, ILD and RL of both ends (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
     /// Read presets from this folder (laid out like data/) instead of the built-in ones.
     #[arg(long)]
     presets: Option<PathBuf>,
@@ -81,6 +85,10 @@ pub fn run(a: FomArgs) -> Result<ExitCode> {
     };
     let (next, fext) = (load(&a.next)?, load(&a.fext)?);
     let fig = figures(&thru, &next, &fext, family).map_err(|e| e.with_file(&a.thru))?;
+    if let Some(path) = &a.plot {
+        crate::plot::PlotFormat::from_path(path)?;
+        plot(&a, &variant.pmd, &fig, path)?;
+    }
     if a.json {
         let v = serde_json::json!({
             "file": a.thru.display().to_string(),
@@ -88,12 +96,16 @@ pub fn run(a: FomArgs) -> Result<ExitCode> {
             "next_files": a.next.len(),
             "fext_files": a.fext.len(),
             "figures": fig,
+            "plot": a.plot.as_ref().map(|p| p.display().to_string()),
         });
         let text =
             serde_json::to_string_pretty(&v).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
         println!("{text}");
     } else {
         print!("{}", report(&a, &variant.pmd, &fig, &family.figures.source));
+        if let Some(p) = &a.plot {
+            println!("  plot written to {}", p.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -139,9 +151,111 @@ fn report(a: &FomArgs, pmd: &str, f: &CaFigures, tx_rx_source: &str) -> String {
         }
         None => s += "  ICN                    (no --next/--fext aggressors given)\n",
     }
+    match (f.erl_db, &f.erl_note) {
+        (Some([e1, e2]), _) => {
+            let lim = f
+                .erl_min_db
+                .map_or(String::new(), |m| format!("   limit {m:.2} dB"));
+            let verdict = f.erl_pass.map_or(String::new(), |p| {
+                format!("   {}", if p { "pass" } else { "FAIL" })
+            });
+            s += &format!(
+                "  ERL                    end 1 {e1:.2} dB, end 2 {e2:.2} dB{lim}{verdict}   (Annex 93A.5; N, N_bx, β_x, T_fx grade C)\n"
+            );
+        }
+        (None, Some(note)) => s += &format!("  ERL                    {note}\n"),
+        (None, None) => {}
+    }
     s += &format!(
         "  reference Tx/Rx: {tx_rx_source} (grade {})\n",
         f.figures_grade
     );
     s
+}
+
+fn plot(a: &FomArgs, pmd: &str, f: &CaFigures, path: &Path) -> Result<()> {
+    use crate::plot::{FrequencyChart, Limit, LimitLine, Line, Marker, Series, frequency_panels};
+    let c = &f.curves;
+    let band: Vec<usize> = (0..c.frequency_hz.len())
+        .filter(|&k| c.frequency_hz[k] >= f.fom_band_hz.0 && c.frequency_hz[k] <= f.fom_band_hz.1)
+        .collect();
+    let pick = |v: &[f64]| -> (Vec<f64>, Vec<f64>) {
+        band.iter().map(|&k| (c.frequency_hz[k], v[k])).unzip()
+    };
+    let nyquist = Marker {
+        label: format!("Nyquist {:.2} GHz", f.nyquist_hz / 1e9),
+        x: f.nyquist_hz,
+    };
+    let (fx, fy) = pick(&c.fitted_il_db);
+    let il = FrequencyChart {
+        title: format!(
+            "Insertion loss (SDD21): {:.2} dB at Nyquist, limit {:.2} dB (grade {})",
+            f.il_nyquist_db, f.il_limit_db, f.il_limit_grade
+        ),
+        y_label: "Insertion loss (dB)".into(),
+        series: vec![
+            Series {
+                label: "IL, measured".into(),
+                x: c.frequency_hz.clone(),
+                y: c.il_db.clone(),
+                line: Line::Solid,
+            },
+            Series {
+                label: "fitted IL (Annex 93A.3)".into(),
+                x: fx,
+                y: fy,
+                line: Line::Dashed,
+            },
+        ],
+        limit_lines: vec![LimitLine {
+            label: format!("CA IL limit at Nyquist (grade {})", f.il_limit_grade),
+            limit: Limit::Points(vec![(f.nyquist_hz, f.il_limit_db)]),
+        }],
+        markers: vec![nyquist.clone()],
+        min_y_span: None,
+    };
+    let (dx, dy) = pick(&c.ild_db);
+    let ild = FrequencyChart {
+        title: format!("Insertion-loss deviation: FOM_ILD {:.3} dB", f.fom_ild_db),
+        y_label: "ILD (dB)".into(),
+        series: vec![Series {
+            label: "IL − fitted IL".into(),
+            x: dx,
+            y: dy,
+            line: Line::Solid,
+        }],
+        limit_lines: vec![],
+        markers: vec![nyquist.clone()],
+        min_y_span: Some(1.0),
+    };
+    let erl = match f.erl_db {
+        Some([e1, e2]) => format!(": ERL {e1:.2} / {e2:.2} dB"),
+        None => String::new(),
+    };
+    let rl = FrequencyChart {
+        title: format!("Return loss (SDD11, SDD22){erl}"),
+        y_label: "Return loss (dB)".into(),
+        series: vec![
+            Series {
+                label: "RL, end 1".into(),
+                x: c.frequency_hz.clone(),
+                y: c.rl_db[0].clone(),
+                line: Line::Solid,
+            },
+            Series {
+                label: "RL, end 2".into(),
+                x: c.frequency_hz.clone(),
+                y: c.rl_db[1].clone(),
+                line: Line::Solid,
+            },
+        ],
+        limit_lines: vec![],
+        markers: vec![nyquist],
+        min_y_span: None,
+    };
+    let name = a
+        .thru
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    frequency_panels(&format!("{name} against {pmd}"), &[il, ild, rl], path)
 }
