@@ -75,3 +75,31 @@ fn a_missing_presets_folder_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn reach_checks_add_erl_and_ild_of_the_modelled_assembly() {
+    let out = reach(&["--checks", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut with_erl = 0;
+    for r in &rows {
+        let c = &r["checks"];
+        assert!(c["fom_ild_db"].as_f64().unwrap() < 0.01, "{r}");
+        if r["clause"].as_str().unwrap().starts_with("162") {
+            // matched plugs and cable: ERL far above the 8.25 dB limit
+            assert!(c["erl_db"].as_f64().unwrap() > 30.0, "{r}");
+            assert_eq!(c["erl_pass"], true);
+            with_erl += 1;
+        } else {
+            assert!(c["erl_db"].is_null(), "{r}");
+        }
+    }
+    assert_eq!(with_erl, 16);
+    // without --checks the rows carry none
+    let plain: Vec<Value> = serde_json::from_slice(&reach(&["--json"]).stdout).unwrap();
+    assert!(plain.iter().all(|r| r["checks"].is_null()));
+}

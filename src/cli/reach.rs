@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::error::{Error, Result};
 use crate::presets::Presets;
-use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, dac_table};
+use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, TableOptions, dac_table_with};
 
 /// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
 ///
@@ -41,6 +41,11 @@ pub struct ReachArgs {
     /// gauge, grouped by lane rate, with each IEEE reach objective marked).
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
+    /// Also check the modelled cable assembly at each reach length: ERL of both ends against
+    /// the clause's limit (where data/standards has an ERL set) and FOM_ILD. Slower (an ERL
+    /// per row).
+    #[arg(long)]
+    checks: bool,
 }
 
 pub fn run(a: ReachArgs) -> Result<ExitCode> {
@@ -57,7 +62,7 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
         .map_or("the built-in presets".to_string(), |d| {
             d.display().to_string()
         });
-    let rows = dac_table(&presets).map_err(|e| {
+    let rows = dac_table_with(&presets, TableOptions { checks: a.checks }).map_err(|e| {
         let why = match e.kind() {
             crate::error::ErrorKind::InvalidArgument(m) => m.clone(),
             _ => e.to_string(),
@@ -86,12 +91,12 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
 
 fn csv(rows: &[ReachRow]) -> String {
     let mut out = String::from(
-        "pmd,clause,medium,variant,port_speed_gbps,lanes,lane_rate_gbps,signalling_rate_gbd,reach_m,criterion,limited_by,margin_db,reach_objective_m,limit_grade,limit_db,cable_db_per_m,plugs_db,host,die_to_die_il_db\n",
+        "pmd,clause,medium,variant,port_speed_gbps,lanes,lane_rate_gbps,signalling_rate_gbd,reach_m,criterion,limited_by,margin_db,reach_objective_m,limit_grade,limit_db,cable_db_per_m,plugs_db,host,die_to_die_il_db,erl_db,erl_pass,fom_ild_db\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "{},\"{}\",{},{},{},{},{},{},{:.2},{},{},{:.3},{},{},{},{:.4},{:.4},{},{}",
+            "{},\"{}\",{},{},{},{},{},{},{:.2},{},{},{:.3},{},{},{},{:.4},{:.4},{},{},{},{},{}",
             r.pmd,
             r.clause,
             r.medium,
@@ -111,7 +116,18 @@ fn csv(rows: &[ReachRow]) -> String {
             r.plugs_db,
             r.host.as_deref().unwrap_or(""),
             r.die_to_die_il_db
-                .map_or(String::new(), |v| format!("{v:.3}"))
+                .map_or(String::new(), |v| format!("{v:.3}")),
+            r.checks
+                .as_ref()
+                .and_then(|c| c.erl_db)
+                .map_or(String::new(), |v| format!("{v:.3}")),
+            r.checks
+                .as_ref()
+                .and_then(|c| c.erl_pass)
+                .map_or(String::new(), |v| v.to_string()),
+            r.checks
+                .as_ref()
+                .map_or(String::new(), |c| format!("{:.5}", c.fom_ild_db))
         );
     }
     out
@@ -125,7 +141,7 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<14} {:>5} {:>6} {:>9} {:>6} {:>8} {:>9} {:>10}  {:<22} {:<14} die-to-die",
+        "{:<14} {:>5} {:>6} {:>9} {:>6} {:>8} {:>9} {:>10}  {:<22} {:<14} die-to-die{}",
         "PMD",
         "lanes",
         "port",
@@ -135,7 +151,12 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
         "objective",
         "margin",
         "limit",
-        "limited by"
+        "limited by",
+        if rows.iter().any(|r| r.checks.is_some()) {
+            "  ERL (min end)  FOM_ILD"
+        } else {
+            ""
+        }
     );
     for r in rows {
         let reach = if r.limited_by == "search range" {
@@ -155,7 +176,7 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {:<14} {}",
+            "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {:<14} {:<10}{}",
             r.pmd,
             r.lanes,
             r.port_speed_gbps,
@@ -167,7 +188,15 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
             limit,
             r.limited_by,
             r.die_to_die_il_db
-                .map_or("-".to_string(), |v| format!("{v:.1} dB"))
+                .map_or("-".to_string(), |v| format!("{v:.1} dB")),
+            r.checks.as_ref().map_or(String::new(), |c| {
+                let erl = match (c.erl_db, c.erl_pass) {
+                    (Some(e), Some(p)) => format!("{e:.1} dB {}", if p { "pass" } else { "FAIL" }),
+                    (Some(e), None) => format!("{e:.1} dB"),
+                    _ => "-".to_string(),
+                };
+                format!("  {erl:<13}  {:.4} dB", c.fom_ild_db)
+            })
         );
     }
     let _ = writeln!(
@@ -185,5 +214,11 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
         out,
         "die-to-die: loss at Nyquist at the reach length with the family's host recipe at both ends (package + host board, data/standards/hosts.toml); informational, not a limit."
     );
+    if rows.iter().any(|r| r.checks.is_some()) {
+        let _ = writeln!(
+            out,
+            "ERL, FOM_ILD: of the modelled cable assembly (plug + cable + plug) at the reach length; ERL where the clause has a parameter set and limit (Annex 93A.5; grade C settings)."
+        );
+    }
     out
 }

@@ -6,6 +6,8 @@
 //! the first criterion; eye, COM and optical-margin criteria plug into the same place.
 //! [`dac_table`] sweeps PMD variants × wire gauges in parallel.
 
+pub mod checks;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -125,6 +127,16 @@ pub struct ReachRow {
     /// Die-to-die insertion loss at Nyquist at the reach length (package + host board + plug +
     /// cable + plug + host board + package, `channel::link`), dB: informational.
     pub die_to_die_il_db: Option<f64>,
+    /// ERL and FOM_ILD of the modelled cable assembly at the reach length ([`checks`]), when
+    /// asked for ([`TableOptions::checks`]).
+    pub checks: Option<checks::AssemblyChecks>,
+}
+
+/// What [`dac_table_with`] computes beyond the reach.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TableOptions {
+    /// Evaluate ERL and FOM_ILD of the cable assembly at each reach length.
+    pub checks: bool,
 }
 
 /// Longest DAC length searched, m.
@@ -135,6 +147,11 @@ pub const REACH_RESOLUTION_M: f64 = 0.01;
 /// The DAC reach table: every PMD variant of every copper family × every gauge, by the
 /// cable-assembly IL budget, in parallel.
 pub fn dac_table(presets: &Presets) -> Result<Vec<ReachRow>> {
+    dac_table_with(presets, TableOptions::default())
+}
+
+/// [`dac_table`] with options.
+pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<ReachRow>> {
     let hosts = host_recipes(presets)?;
     let plug = Plug::from_preset(&presets.twinax);
     let mut jobs = Vec::new();
@@ -181,6 +198,11 @@ pub fn dac_table(presets: &Presets) -> Result<Vec<ReachRow>> {
                         Some(-20.0 * n.s[[0, 1, 0]].norm().log10())
                     }
                     None => None,
+                },
+                checks: if options.checks {
+                    Some(checks::assembly_checks(fam, &cable, &plug, reach.reach_m)?)
+                } else {
+                    None
                 },
             })
         })
