@@ -42,6 +42,27 @@ pub struct Series {
     pub line: Line,
 }
 
+impl Series {
+    /// A solid curve (measured or modelled values).
+    pub fn solid(label: impl Into<String>, x: Vec<f64>, y: Vec<f64>) -> Series {
+        Series {
+            label: label.into(),
+            x,
+            y,
+            line: Line::Solid,
+        }
+    }
+    /// A dashed curve (a fit or reference drawn over the data).
+    pub fn dashed(label: impl Into<String>, x: Vec<f64>, y: Vec<f64>) -> Series {
+        Series {
+            label: label.into(),
+            x,
+            y,
+            line: Line::Dashed,
+        }
+    }
+}
+
 /// How a [`Series`] is stroked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Line {

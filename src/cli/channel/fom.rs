@@ -174,7 +174,7 @@ fn report(a: &FomArgs, pmd: &str, f: &CaFigures, tx_rx_source: &str) -> String {
 }
 
 fn plot(a: &FomArgs, pmd: &str, f: &CaFigures, path: &Path) -> Result<()> {
-    use crate::plot::{FrequencyChart, Limit, LimitLine, Line, Marker, Series, frequency_panels};
+    use crate::plot::{FrequencyChart, Limit, LimitLine, Marker, Series, frequency_panels};
     let c = &f.curves;
     let band: Vec<usize> = (0..c.frequency_hz.len())
         .filter(|&k| c.frequency_hz[k] >= f.fom_band_hz.0 && c.frequency_hz[k] <= f.fom_band_hz.1)
@@ -194,18 +194,8 @@ fn plot(a: &FomArgs, pmd: &str, f: &CaFigures, path: &Path) -> Result<()> {
         ),
         y_label: "Insertion loss (dB)".into(),
         series: vec![
-            Series {
-                label: "IL, measured".into(),
-                x: c.frequency_hz.clone(),
-                y: c.il_db.clone(),
-                line: Line::Solid,
-            },
-            Series {
-                label: "fitted IL (Annex 93A.3)".into(),
-                x: fx,
-                y: fy,
-                line: Line::Dashed,
-            },
+            Series::solid("IL, measured", c.frequency_hz.clone(), c.il_db.clone()),
+            Series::dashed("fitted IL (Annex 93A.3)", fx, fy),
         ],
         limit_lines: vec![LimitLine {
             label: format!("CA IL limit at Nyquist (grade {})", f.il_limit_grade),
@@ -218,12 +208,7 @@ fn plot(a: &FomArgs, pmd: &str, f: &CaFigures, path: &Path) -> Result<()> {
     let ild = FrequencyChart {
         title: format!("Insertion-loss deviation: FOM_ILD {:.3} dB", f.fom_ild_db),
         y_label: "ILD (dB)".into(),
-        series: vec![Series {
-            label: "IL − fitted IL".into(),
-            x: dx,
-            y: dy,
-            line: Line::Solid,
-        }],
+        series: vec![Series::solid("IL − fitted IL", dx, dy)],
         limit_lines: vec![],
         markers: vec![nyquist.clone()],
         min_y_span: Some(1.0),
@@ -236,18 +221,8 @@ fn plot(a: &FomArgs, pmd: &str, f: &CaFigures, path: &Path) -> Result<()> {
         title: format!("Return loss (SDD11, SDD22){erl}"),
         y_label: "Return loss (dB)".into(),
         series: vec![
-            Series {
-                label: "RL, end 1".into(),
-                x: c.frequency_hz.clone(),
-                y: c.rl_db[0].clone(),
-                line: Line::Solid,
-            },
-            Series {
-                label: "RL, end 2".into(),
-                x: c.frequency_hz.clone(),
-                y: c.rl_db[1].clone(),
-                line: Line::Solid,
-            },
+            Series::solid("RL, end 1", c.frequency_hz.clone(), c.rl_db[0].clone()),
+            Series::solid("RL, end 2", c.frequency_hz.clone(), c.rl_db[1].clone()),
         ],
         limit_lines: vec![],
         markers: vec![nyquist],

@@ -12,9 +12,7 @@ use serde_json::json;
 use crate::channel::assembly::ild::{FittedIl, fitted_il};
 use crate::channel::twinax::{TwinaxParams, network};
 use crate::error::{Error, Result};
-use crate::plot::{
-    FrequencyChart, Limit, LimitLine, Line, Marker, PlotFormat, Series, frequency_panels,
-};
+use crate::plot::{FrequencyChart, Limit, LimitLine, Marker, PlotFormat, Series, frequency_panels};
 use crate::presets::{CopperFamily, Presets, Variant};
 
 /// Reference impedance of both differential ports, Ω (the IEEE 802.3 cable-assembly reference).
@@ -153,22 +151,8 @@ fn find_pmd<'a>(
     presets: &'a Presets,
     name: Option<&str>,
 ) -> Result<(&'a CopperFamily, &'a Variant)> {
-    let all = || {
-        presets
-            .copper
-            .iter()
-            .flat_map(|f| f.variants.iter().map(move |v| (f, v)))
-    };
     match name {
-        Some(n) => all()
-            .find(|(_, v)| v.pmd.eq_ignore_ascii_case(n.trim()))
-            .ok_or_else(|| {
-                let known: Vec<&str> = all().map(|(_, v)| v.pmd.as_str()).collect();
-                Error::invalid(format!(
-                    "unknown PMD '{n}'; the presets know: {}",
-                    known.join(", ")
-                ))
-            }),
+        Some(n) => CopperFamily::find(&presets.copper, n.trim()),
         None => presets
             .copper
             .iter()
@@ -453,24 +437,17 @@ fn plot(a: &IlArgs, s: &Sweep, path: &Path) -> Result<()> {
         ),
         y_label: "Insertion loss (dB)".into(),
         series: vec![
-            Series {
-                label: "IL, cable + two plugs".into(),
-                x: s.frequency_hz.clone(),
-                y: s.il_db.clone(),
-                line: Line::Solid,
-            },
-            Series {
-                label: "IL, bulk cable alone".into(),
-                x: s.frequency_hz.clone(),
-                y: s.il_cable_db.clone(),
-                line: Line::Solid,
-            },
-            Series {
-                label: "fitted IL (Annex 93A.3)".into(),
-                x: fx,
-                y: fy,
-                line: Line::Dashed,
-            },
+            Series::solid(
+                "IL, cable + two plugs",
+                s.frequency_hz.clone(),
+                s.il_db.clone(),
+            ),
+            Series::solid(
+                "IL, bulk cable alone",
+                s.frequency_hz.clone(),
+                s.il_cable_db.clone(),
+            ),
+            Series::dashed("fitted IL (Annex 93A.3)", fx, fy),
         ],
         limit_lines: vec![LimitLine {
             label: format!(
@@ -486,12 +463,11 @@ fn plot(a: &IlArgs, s: &Sweep, path: &Path) -> Result<()> {
     let rl = FrequencyChart {
         title: "Return loss of the bulk cable (plugs modelled as loss only)".into(),
         y_label: "Return loss (dB)".into(),
-        series: vec![Series {
-            label: "RL, port 1".into(),
-            x: s.frequency_hz.clone(),
-            y: s.rl_db.clone(),
-            line: Line::Solid,
-        }],
+        series: vec![Series::solid(
+            "RL, port 1",
+            s.frequency_hz.clone(),
+            s.rl_db.clone(),
+        )],
         limit_lines: vec![],
         markers: vec![nyquist.clone()],
         min_y_span: None,
@@ -504,12 +480,7 @@ fn plot(a: &IlArgs, s: &Sweep, path: &Path) -> Result<()> {
             s.fit_band_hz.1 / 1e9
         ),
         y_label: "ILD (dB)".into(),
-        series: vec![Series {
-            label: "ILD".into(),
-            x: dx,
-            y: dy,
-            line: Line::Solid,
-        }],
+        series: vec![Series::solid("ILD", dx, dy)],
         limit_lines: vec![],
         markers: vec![nyquist],
         // the model is smooth: show its ILD on a ±0.5 dB scale at least, not magnified noise
