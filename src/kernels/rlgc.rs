@@ -1,8 +1,11 @@
 //! The twinax RLGC evaluation over a frequency grid (the model is `channel::twinax`, which
 //! derives the constants and documents the physics): per metre of the differential mode,
 //!
-//! * `Z(f) = 2 R_dc √(1 + j f K²/f_δ) + jω L_ext` (round-wire internal impedance with the
-//!   surface factor `K`, plus the external inductance),
+//! * `Z(f) = 2 K_H(f) R_dc √(1 + j f K²/f_δ) + jω L_ext` (round-wire internal impedance with the
+//!   surface factor `K` and the Hammerstad–Jensen roughness factor
+//!   `K_H = 1 + (2/π) atan(1.4 (Δ/δ)²)`, δ the skin depth — Hammerstad and Jensen, "Accurate
+//!   models for microstrip computer-aided design", IEEE MTT-S 1980 — applied to the whole
+//!   internal impedance, resistance and internal inductance alike; plus the external inductance),
 //! * `Y(f) = jω C_0 ε(f)` with the Djordjevic–Sarkar permittivity
 //!   `ε(f) = ε_∞ + Δ · ln((ω₂ + jω)/(ω₁ + jω)) / (ln 10 · (m₂ − m₁))`,
 //! * matched loss `8.686 Re √(Z Y)` dB/m.
@@ -22,6 +25,9 @@ pub struct RlgcConstants {
     pub l_ext_h_per_m: f64,
     /// Capacitance per metre at unit relative permittivity, F/m.
     pub c0_f_per_m: f64,
+    /// Skin depth at 1 Hz, m (δ(f) = this/√f), and the RMS roughness Δ, m (0: smooth).
+    pub skin_depth_1hz_m: f64,
+    pub roughness_rms_m: f64,
     /// Djordjevic–Sarkar `ε_∞`, `Δ`, corners `ω₁ = 10^m₁`, `ω₂ = 10^m₂` (rad/s), and `m₂ − m₁`.
     pub eps_inf: f64,
     pub eps_delta: f64,
@@ -43,6 +49,12 @@ pub fn zy_scalar(
         let w = 2.0 * std::f64::consts::PI * f;
         let jw = Complex64::new(0.0, w);
         let z_int = c.r_dc_ohm_per_m * Complex64::new(1.0, f * c.k2 / c.f_delta_hz).sqrt();
+        let z_int = if c.roughness_rms_m > 0.0 {
+            let ratio = c.roughness_rms_m * f.sqrt() / c.skin_depth_1hz_m;
+            z_int * (1.0 + std::f64::consts::FRAC_2_PI * (1.4 * ratio * ratio).atan())
+        } else {
+            z_int
+        };
         let shape = (Complex64::new(c.w2, w) / Complex64::new(c.w1, w)).ln()
             / std::f64::consts::LN_10
             / c.span;
@@ -83,6 +95,8 @@ mod tests {
             w1: 1e4,
             w2: 1e13,
             span: 9.0,
+            skin_depth_1hz_m: 0.066,
+            roughness_rms_m: 0.0,
         };
         for n in [0, 1, 255, 256, 257, 1000] {
             let f: Vec<f64> = (0..n).map(|k| k as f64 * 7.3e7).collect();

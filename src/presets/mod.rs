@@ -131,6 +131,8 @@ pub struct TwinaxPreset {
     pub f_ref_hz: f64,
     pub ds_m1: f64,
     pub ds_m2: f64,
+    /// RMS conductor roughness, m (Hammerstad–Jensen; 0 = smooth).
+    pub roughness_rms_m: f64,
     pub plug_loss_a1_db_per_sqrt_ghz: f64,
     pub plug_loss_a2_db_per_ghz: f64,
     pub plug_loss_grade: String,
