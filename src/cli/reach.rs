@@ -174,8 +174,7 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
                 ""
             }
         );
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {:<14} {:<10}{}",
             r.pmd,
             r.lanes,
@@ -198,6 +197,7 @@ fn table(rows: &[ReachRow], presets: &Presets) -> String {
                 format!("  {erl:<13}  {:.4} dB", c.fom_ild_db)
             })
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(
         out,
