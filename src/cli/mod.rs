@@ -22,8 +22,8 @@ enum Command {
     /// Read, describe and convert Touchstone files (v1.0/1.1, v2.0/2.1).
     #[command(subcommand)]
     Touchstone(touchstone::TouchstoneCmd),
-    /// Copper channel figures: IEEE cable-assembly figures of merit of a Touchstone channel (fom);
-    /// IL, RL and ILD of a preset twinax cable assembly, with plots (il).
+    /// Copper channels: IEEE cable-assembly figures of a Touchstone channel (fom), fitting a
+    /// measured cable (fit), IL/RL/ILD of a preset twinax assembly with plots (il).
     #[command(subcommand)]
     Channel(channel::ChannelCmd),
     /// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
