@@ -4,6 +4,8 @@
 //!
 //! Parsing is plain data: the physics takes these structs, never paths.
 
+pub mod optics;
+
 use std::path::Path;
 
 use serde::Deserialize;
@@ -14,6 +16,11 @@ use crate::error::{Error, Result};
 pub const COPPER_STANDARDS_TOML: &str = include_str!("../../data/standards/copper.toml");
 /// `data/standards/hosts.toml`, embedded (parsed by `channel::link`, which owns its types).
 pub const HOSTS_TOML: &str = include_str!("../../data/standards/hosts.toml");
+/// `data/fibres.toml`, `data/optics/{mmf,smf,aoc}.toml`, embedded.
+pub const FIBRES_TOML: &str = include_str!("../../data/fibres.toml");
+pub const OPTICS_MMF_TOML: &str = include_str!("../../data/optics/mmf.toml");
+pub const OPTICS_SMF_TOML: &str = include_str!("../../data/optics/smf.toml");
+pub const OPTICS_AOC_TOML: &str = include_str!("../../data/optics/aoc.toml");
 /// `data/cables/twinax.toml`, embedded.
 pub const TWINAX_TOML: &str = include_str!("../../data/cables/twinax.toml");
 
@@ -157,6 +164,8 @@ pub struct Presets {
     /// are `channel::link`'s (`channel::link::host_recipes`).
     pub hosts_toml: String,
     pub hosts_file: String,
+    /// Fibres, optical PMD families and AOC facts.
+    pub optics: optics::OpticalPresets,
 }
 
 /// Parse TOML into `T`, with errors naming `name`, line and column.
@@ -187,7 +196,14 @@ pub fn parse<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> Result<T
 impl Presets {
     /// The presets compiled into the binary.
     pub fn embedded() -> Result<Presets> {
-        Presets::from_texts(COPPER_STANDARDS_TOML, TWINAX_TOML, HOSTS_TOML, "data")
+        let mut p = Presets::from_texts(COPPER_STANDARDS_TOML, TWINAX_TOML, HOSTS_TOML, "data")?;
+        p.optics = optics::OpticalPresets::from_texts(
+            (FIBRES_TOML, "data/fibres.toml"),
+            (OPTICS_MMF_TOML, "data/optics/mmf.toml"),
+            (OPTICS_SMF_TOML, "data/optics/smf.toml"),
+            (OPTICS_AOC_TOML, "data/optics/aoc.toml"),
+        )?;
+        Ok(p)
     }
 
     /// Presets from a folder laid out like `data/` (`standards/copper.toml`, `cables/twinax.toml`).
@@ -196,12 +212,28 @@ impl Presets {
             let p = dir.join(rel);
             std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
         };
-        Presets::from_texts(
+        let root = dir.display().to_string();
+        let mut p = Presets::from_texts(
             &read("standards/copper.toml")?,
             &read("cables/twinax.toml")?,
             &read("standards/hosts.toml")?,
-            &dir.display().to_string(),
-        )
+            &root,
+        )?;
+        let names = [
+            "fibres.toml",
+            "optics/mmf.toml",
+            "optics/smf.toml",
+            "optics/aoc.toml",
+        ];
+        let texts = names.iter().map(|n| read(n)).collect::<Result<Vec<_>>>()?;
+        let files: Vec<String> = names.iter().map(|n| format!("{root}/{n}")).collect();
+        p.optics = optics::OpticalPresets::from_texts(
+            (&texts[0], &files[0]),
+            (&texts[1], &files[1]),
+            (&texts[2], &files[2]),
+            (&texts[3], &files[3]),
+        )?;
+        Ok(p)
     }
 
     fn from_texts(copper: &str, twinax: &str, hosts: &str, root: &str) -> Result<Presets> {
@@ -212,6 +244,7 @@ impl Presets {
             twinax,
             hosts_toml: hosts.to_string(),
             hosts_file: format!("{root}/standards/hosts.toml"),
+            optics: optics::OpticalPresets::default(),
         })
     }
 }
@@ -235,6 +268,30 @@ mod tests {
         assert_eq!(p.twinax.gauges_awg, vec![24, 26, 28, 30]);
         // the plug assumption: about 1.0 dB at 12.9 GHz (reach-references.md §2.2)
         assert!((p.twinax.plug_loss_db(12.89e9) - 0.99).abs() < 0.01);
+        // optics: every family's objectives name known fibres; OM5 EMB between 850 and 953 nm
+        assert_eq!(p.optics.fibres.len(), 4);
+        let om5 = p.optics.fibre("om5").unwrap();
+        assert_eq!(om5.emb_mhz_km_at(850.0), Some(4700.0));
+        assert_eq!(om5.emb_mhz_km_at(953.0), Some(2470.0));
+        assert!((om5.emb_mhz_km_at(901.5).unwrap() - 3585.0).abs() < 1e-9);
+        assert_eq!(p.optics.fibre("OS2").unwrap().emb_mhz_km_at(1311.0), None);
+        let (f, v) = p.optics.pmd("400gbase-sr8").unwrap();
+        assert_eq!((v.lanes, f.signalling_rate_gbd), (8, 26.5625));
+        assert!(
+            p.optics
+                .pmd("400GBASE-XX")
+                .unwrap_err()
+                .to_string()
+                .contains("400GBASE-DR4")
+        );
+    }
+
+    #[test]
+    fn a_presets_folder_reads_the_same_as_the_embedded_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let (a, b) = (Presets::load(&dir).unwrap(), Presets::embedded().unwrap());
+        assert_eq!((a.copper, a.twinax, a.optics), (b.copper, b.twinax, b.optics));
+        assert_eq!(a.hosts_toml, b.hosts_toml);
     }
 
     #[test]
