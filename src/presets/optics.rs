@@ -63,6 +63,11 @@ pub struct OpticalFamily {
     pub er_min_db: f64,
     pub rin_oma_db_hz: f64,
     pub rx_sens_oma_dbm: f64,
+    /// The transmitter's guaranteed `OMA − TDEC(Q)`, dBm (the budget's transmitter side).
+    pub tx_oma_minus_tdecq_min_dbm: f64,
+    /// The receiver's sensitivity as a function of the stressed-eye penalty:
+    /// `sensitivity = SEC(Q) + this`, dBm (the budget's receiver side).
+    pub rx_sens_minus_secq_dbm: f64,
     pub rx_bw_over_fb: f64,
     pub connection_allocation_db: f64,
     pub channel_il_max_db: f64,
