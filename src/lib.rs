@@ -27,6 +27,9 @@
 //! - [`network`]: the `Network` type and the maths on it;
 //! - [`touchstone`]: reading and writing Touchstone 1.x/2.x.
 //!
+//! Beside `channel` (copper), [`optical`] holds the optical link budgets (the IEEE example link
+//! model).
+//!
 //! At the top, beside each other: [`reach`] (link reach from the channel models) and [`plot`]
 //! (charts of them as SVG or PNG); nothing below depends on either.
 
@@ -36,6 +39,7 @@ pub mod error;
 pub mod kernels;
 pub mod memory;
 pub mod network;
+pub mod optical;
 pub mod plot;
 pub mod presets;
 pub mod reach;

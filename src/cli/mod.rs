@@ -2,6 +2,7 @@
 //! computation lives in the library; this module only reads arguments, calls it, and prints.
 
 mod channel;
+mod optical;
 mod reach;
 mod touchstone;
 
@@ -26,6 +27,9 @@ enum Command {
     /// measured cable (fit), IL/RL/ILD of a preset twinax assembly with plots (il).
     #[command(subcommand)]
     Channel(channel::ChannelCmd),
+    /// Optical link budgets: the IEEE 802.3 example link model (link-model).
+    #[command(subcommand)]
+    Optical(optical::OpticalCmd),
     /// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
     Reach(reach::ReachArgs),
 }
@@ -36,6 +40,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Touchstone(cmd) => touchstone::run(cmd),
         Command::Channel(cmd) => channel::run(cmd),
+        Command::Optical(cmd) => optical::run(cmd),
         Command::Reach(a) => reach::run(a),
     };
     match result {
