@@ -38,7 +38,8 @@ pub struct ReachArgs {
     #[arg(long)]
     presets: Option<PathBuf>,
     /// Also draw the rows as a bar chart into this file: .svg or .png (reach per PMD and
-    /// gauge, grouped by lane rate, with each IEEE reach objective marked).
+    /// gauge, grouped by lane rate, with each IEEE reach objective marked). With DAC rows in the
+    /// table the chart shows those; `--medium aoc` charts the AOC rows.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
     /// Also check the modelled cable assembly at each reach length: ERL of both ends against
@@ -46,6 +47,16 @@ pub struct ReachArgs {
     /// per row).
     #[arg(long)]
     checks: bool,
+    /// Which media to list: passive copper (dac), active optical cables (aoc) or both.
+    #[arg(long, value_enum, default_value_t = Medium::All)]
+    medium: Medium,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Medium {
+    Dac,
+    Aoc,
+    All,
 }
 
 pub fn run(a: ReachArgs) -> Result<ExitCode> {
@@ -62,7 +73,18 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
         .map_or("the built-in presets".to_string(), |d| {
             d.display().to_string()
         });
-    let rows = dac_table_with(&presets, TableOptions { checks: a.checks }).map_err(|e| {
+    let mut rows = Vec::new();
+    if a.medium != Medium::Aoc {
+        rows.extend(dac_rows(&presets, a.checks, &source)?);
+    }
+    if a.medium != Medium::Dac {
+        rows.extend(crate::reach::aoc::aoc_table(&presets)?);
+    }
+    emit(&a, &presets, &rows)
+}
+
+fn dac_rows(presets: &Presets, checks: bool, source: &str) -> Result<Vec<ReachRow>> {
+    dac_table_with(presets, TableOptions { checks }).map_err(|e| {
         let why = match e.kind() {
             crate::error::ErrorKind::InvalidArgument(m) => m.clone(),
             _ => e.to_string(),
@@ -70,18 +92,24 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
         Error::invalid(format!(
             "{why} (from {source}: cables/twinax.toml, standards/copper.toml)"
         ))
-    })?;
+    })
+}
+
+fn emit(a: &ReachArgs, presets: &Presets, rows: &[ReachRow]) -> Result<ExitCode> {
     if let Some(p) = &a.plot {
-        crate::plot::reach_chart(&rows, p)?;
+        // the chart is drawn for the copper rows (metres of twinax); AOC reach (tens of metres
+        // of fibre) would flatten them
+        let dac: Vec<ReachRow> = rows.iter().filter(|r| r.medium == "dac").cloned().collect();
+        crate::plot::reach_chart(if dac.is_empty() { rows } else { &dac }, p)?;
     }
     if a.json {
-        let text = serde_json::to_string_pretty(&rows)
-            .map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+        let text =
+            serde_json::to_string_pretty(rows).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
         println!("{text}");
     } else if a.csv {
-        print!("{}", csv(&rows));
+        print!("{}", csv(rows));
     } else {
-        print!("{}", table(&rows, &presets));
+        print!("{}", table(rows, presets));
         if let Some(p) = &a.plot {
             println!("plot: {}", p.display());
         }
@@ -134,6 +162,78 @@ fn csv(rows: &[ReachRow]) -> String {
 }
 
 fn table(rows: &[ReachRow], presets: &Presets) -> String {
+    let dac: Vec<ReachRow> = rows.iter().filter(|r| r.medium == "dac").cloned().collect();
+    let aoc: Vec<ReachRow> = rows.iter().filter(|r| r.medium == "aoc").cloned().collect();
+    let mut out = String::new();
+    if !dac.is_empty() {
+        out += &dac_table_text(&dac, presets);
+    }
+    if !aoc.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out += &aoc_table_text(&aoc, presets);
+    }
+    out
+}
+
+fn aoc_table_text(rows: &[ReachRow], presets: &Presets) -> String {
+    let mut out = String::from(
+        "Active optical cable reach by optical margin (lane budget of the PMD, no patch connectors)\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "{:<14} {:>5} {:>6} {:>9} {:>5} {:>9} {:>9} {:>10}  {:<12} limited by",
+        "PMD", "lanes", "port", "lane rate", "fibre", "reach", "objective", "margin", "budget"
+    );
+    for r in rows {
+        let reach = if r.limited_by == "search range" {
+            format!(">{:.0} m", crate::reach::aoc::AOC_SEARCH_MAX_M)
+        } else {
+            format!("{:.1} m", r.reach_m)
+        };
+        let margin = if r.margin_db.is_finite() {
+            format!("{:7.2} dB", r.margin_db)
+        } else {
+            "  closed".to_string()
+        };
+        let budget = format!(
+            "{:.2} dB{}",
+            r.limit_db,
+            if matches!(r.limit_grade.as_str(), "C" | "M") {
+                " *"
+            } else {
+                ""
+            }
+        );
+        let line = format!(
+            "{:<14} {:>5} {:>4} G {:>7} G {:>5} {:>9} {:>7} m {:>10}  {:<12} {}",
+            r.pmd,
+            r.lanes,
+            r.port_speed_gbps,
+            r.lane_rate_gbps,
+            r.variant,
+            reach,
+            r.reach_objective_m,
+            margin,
+            budget,
+            r.limited_by
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let _ = writeln!(
+        out,
+        "\n* transmitter/receiver values not verified against the standard (grade C or M): see data/optics/*.toml"
+    );
+    let _ = writeln!(
+        out,
+        "budget: (OMA − TDECQ)min − (sensitivity − SECQ); margin at the IEEE objective length with the AOC's {} dB internal coupling instead of the {} dB/{} dB connection allocations (sireach model, grade M: optical::budget).",
+        presets.optics.aoc.connection_loss_db, 1.5, 2.75
+    );
+    out
+}
+
+fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -6,6 +6,9 @@
 //!   chromatic and modal bandwidth, rise times, ISI at the eye centre and the Tx-mask corners,
 //!   RIN, mode-partition noise, reflections, baseline wander, modal noise, the cross term and
 //!   the margin, each term a free function in [`link_model::terms`].
+//! - [`budget`]: one lane of an IEEE PMD (NRZ or PAM4) over one fibre in the TDECQ/SECQ budget
+//!   structure of the PAM4 task forces, with the fibre's penalties from those terms (a sireach
+//!   model, grade M), for transceiver links and AOCs.
 //!
 //! Sources: `../shared/optical/README.md` and `../shared/reference/reach-references.md` §4.2,
 //! §4.4 (the spreadsheet's formulas, grade A); INCITS T11-2016-013 ("Python script for IEEE
@@ -16,4 +19,5 @@
 //! Units: SI in code (Hz, Bd, s, m, W); dB in names ending `_db`, dBm in `_dbm`. The files keep
 //! the spreadsheet's units in their key names (`_mbd`, `_nm`, `_ps`, `_mhz_km`).
 
+pub mod budget;
 pub mod link_model;

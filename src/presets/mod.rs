@@ -290,7 +290,10 @@ mod tests {
     fn a_presets_folder_reads_the_same_as_the_embedded_files() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
         let (a, b) = (Presets::load(&dir).unwrap(), Presets::embedded().unwrap());
-        assert_eq!((a.copper, a.twinax, a.optics), (b.copper, b.twinax, b.optics));
+        assert_eq!(
+            (a.copper, a.twinax, a.optics),
+            (b.copper, b.twinax, b.optics)
+        );
         assert_eq!(a.hosts_toml, b.hosts_toml);
     }
 

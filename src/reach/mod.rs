@@ -6,6 +6,7 @@
 //! the first criterion; eye, COM and optical-margin criteria plug into the same place.
 //! [`dac_table`] sweeps PMD variants × wire gauges in parallel.
 
+pub mod aoc;
 pub mod checks;
 
 use rayon::prelude::*;

@@ -1,0 +1,389 @@
+//! The budget of one lane of an IEEE optical PMD over one fibre, in the structure the 802.3
+//! PAM4 task forces used (802.3bs/cd/db: the transmitter guarantees `OMA − TDECQ`, the receiver
+//! works down to `SECQ + constant`, and the channel spends the difference), with the fibre's own
+//! penalties from the example link model's terms ([`super::link_model::terms`]). This is a
+//! sireach model (grade M): the IEEE PAM4 spreadsheets themselves were not available.
+//!
+//! For a lane of `M` levels at `f_b` over `L` of fibre:
+//! * power budget `B = (OMA − TDECQ)_min − (sensitivity − SECQ)`: the transmitter's dispersion
+//!   (its own ISI, seen through the reference receiver) is inside TDECQ;
+//! * channel insertion loss `IL = connection loss + α(λ)·L` (spectral attenuation of MMF,
+//!   10GEPBud; a flat specification for SMF); a transceiver link pays the IEEE connection
+//!   allocation, an AOC only its internal coupling ([`crate::presets::optics::AocFacts`]);
+//! * the fibre's dispersion penalty, the increase of the eye penalty when the fibre's chromatic
+//!   and modal bandwidths join the transmitter and receiver in the Gaussian rise-time sum:
+//!   `P_D = P(T_c) − P(T_c,ref)` with `T_c,ref = √(T_tx² + T_rx²)` and
+//!   `T_c = √(T_tx² + T_rx² + T_cd² + T_md²)` (10–90 % rise times, link model). For NRZ (no
+//!   equaliser in the reference receiver) `P = −10 log10(2·ISI − 1)`, the link model's own, with
+//!   `ISI = erf(B1·T/(√8·T_c))`. For PAM4 the reference receiver of TDECQ has a 5-tap T-spaced
+//!   FFE (802.3bs 121.8.5), so `P` is that of the equalised eye ([`equalised_penalty_db`]): the
+//!   Gaussian pulse sampled once per UI, a 5-tap FFE that minimises the residual ISI with the
+//!   cursor held at 1, and `P = −10 log10(opening/‖c‖)` with `opening = 1 − (M−1)·Σ|residual|`
+//!   (the worst-case sub-eye) and `‖c‖` the FFE's noise gain;
+//! * mode-partition noise (link model), with its σ scaled by `M − 1` to the sub-eye:
+//!   `P_mpn = −10 log10 √(1 − ((M−1)·q·σ_mpn)²)`, `q` from the target BER of the FEC
+//!   (`BER = (M−1)/(M log2 M)·erfc(q/√2)`, Gray-coded PAM);
+//! * margin `= B − IL − P_D − P_mpn`; reach is the length where it reaches 0.
+//!
+//! RIN, reflections and modal noise are left to the allocations inside TDECQ/SECQ (they do not
+//! grow with length in the link model, except modal noise, a fixed allowance).
+
+use serde::Serialize;
+
+use super::link_model::terms;
+use crate::error::{Error, Result};
+use crate::presets::optics::{Fibre, OpticalFamily};
+
+/// Rise-time constant of a Gaussian fibre response (480 ns·MHz) and of a single-pole receiver
+/// (329 ns·MHz), as in the link model.
+const FIBRE_C: f64 = 0.48;
+const RX_C: f64 = 0.329;
+/// The link model's MPN constant `k_mpn` (10GEPBud input).
+const K_MPN: f64 = 0.3;
+
+/// One lane's budget at one length (every term, SI units; dB and dBm at the edges).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaneBudget {
+    pub length_m: f64,
+    pub levels: u32,
+    pub q: f64,
+    pub tx_oma_minus_tdecq_dbm: f64,
+    pub rx_sens_minus_secq_dbm: f64,
+    pub power_budget_db: f64,
+    pub connection_loss_db: f64,
+    pub attenuation_db_per_m: f64,
+    pub fibre_attenuation_db: f64,
+    pub channel_il_db: f64,
+    pub bw_cd_hz: f64,
+    pub bw_md_hz: f64,
+    pub tc_ref_s: f64,
+    pub tc_s: f64,
+    pub isi_center: f64,
+    pub dispersion_penalty_db: f64,
+    pub sigma_mpn: f64,
+    pub mpn_penalty_db: f64,
+    pub margin_db: f64,
+    /// The largest length-dependent term: `"attenuation"`, `"ISI from modal bandwidth"`,
+    /// `"ISI from chromatic dispersion"` or `"mode-partition noise"`.
+    pub limited_by: String,
+}
+
+/// `q` of a Gray-coded `levels`-PAM signal at bit error ratio `ber`:
+/// `ber = (M−1)/(M·log2 M)·erfc(q/√2)`, solved by bisection (monotone in q).
+pub fn q_for_ber(ber: f64, levels: u32) -> Result<f64> {
+    if !(ber > 0.0 && ber < 0.5) || levels < 2 {
+        return Err(Error::invalid(format!(
+            "a target BER must be in (0, 0.5) and a signal at least 2 levels, found {ber} and {levels}"
+        )));
+    }
+    let m = levels as f64;
+    let k = (m - 1.0) / (m * m.log2());
+    let f = |q: f64| k * libm::erfc(q / std::f64::consts::SQRT_2) - ber;
+    let (mut lo, mut hi) = (0.0, 40.0);
+    if f(lo) < 0.0 {
+        return Err(Error::invalid(format!(
+            "BER {ber} is above what {levels}-PAM gives with no signal"
+        )));
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) > 0.0 { lo = mid } else { hi = mid }
+    }
+    Ok(0.5 * (lo + hi))
+}
+
+/// Taps of the reference FFE of the PAM4 penalty.
+pub const FFE_TAPS: usize = 5;
+
+/// The unit pulse of a Gaussian response of 10–90 % rise time `tc_s`, sampled at `k·T` for
+/// `k = −n..=n`: `p(t) = e(t + T/2) − e(t − T/2)`, `e(t) = ½(1 + erf(1.81238·t/T_c))`
+/// (the link model's Gaussian edge, `../shared/optical/README.md` §3).
+pub fn gaussian_pulse_samples(ui_s: f64, tc_s: f64, n: usize) -> Vec<f64> {
+    let edge = |t: f64| 0.5 * (1.0 + libm::erf(1.81238 * t / tc_s));
+    (-(n as i64)..=n as i64)
+        .map(|k| {
+            let t = k as f64 * ui_s;
+            if tc_s > 0.0 {
+                edge(t + 0.5 * ui_s) - edge(t - 0.5 * ui_s)
+            } else if k == 0 {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// The eye penalty of `levels`-PAM through a Gaussian response of rise time `tc_s` after a
+/// [`FFE_TAPS`]-tap T-spaced FFE: the taps `c` minimise `Σ_{k≠0} h_k²` of `h = c ∗ p` subject to
+/// `h_0 = 1` (`c = R⁻¹a/(aᵀR⁻¹a)`), and `P = −10 log10((1 − (M−1)·Σ_{k≠0}|h_k|)/‖c‖₂)`;
+/// `+∞` when the equalised eye is closed. An ideal channel gives 0 dB.
+pub fn equalised_penalty_db(ui_s: f64, tc_s: f64, levels: u32) -> f64 {
+    use nalgebra::{DMatrix, DVector};
+    let n = 12;
+    let p = gaussian_pulse_samples(ui_s, tc_s, n);
+    let half = (FFE_TAPS / 2) as i64;
+    // rows: outputs k = −(n+half)..=(n+half); h_k = Σ_j c_j p_{k−j}, j = −half..=half
+    let rows = 2 * (n as i64 + half) + 1;
+    let at = |k: i64, j: i64| -> f64 {
+        let i = k - j + n as i64;
+        if (0..p.len() as i64).contains(&i) {
+            p[i as usize]
+        } else {
+            0.0
+        }
+    };
+    let mut r = DMatrix::<f64>::zeros(FFE_TAPS, FFE_TAPS);
+    let mut a = DVector::<f64>::zeros(FFE_TAPS);
+    for ri in 0..rows {
+        let k = ri - (n as i64 + half);
+        let row: Vec<f64> = (-half..=half).map(|j| at(k, j)).collect();
+        if k == 0 {
+            a = DVector::from_vec(row);
+        } else {
+            for x in 0..FFE_TAPS {
+                for y in 0..FFE_TAPS {
+                    r[(x, y)] += row[x] * row[y];
+                }
+            }
+        }
+    }
+    for x in 0..FFE_TAPS {
+        r[(x, x)] += 1e-15;
+    }
+    let Some(ra) = r.clone().lu().solve(&a) else {
+        return f64::INFINITY;
+    };
+    let c = &ra / a.dot(&ra);
+    let mut residual = 0.0;
+    for ri in 0..rows {
+        let k = ri - (n as i64 + half);
+        if k != 0 {
+            residual += (-half..=half)
+                .map(|j| c[(j + half) as usize] * at(k, j))
+                .sum::<f64>()
+                .abs();
+        }
+    }
+    let opening = 1.0 - (levels as f64 - 1.0) * residual;
+    terms::penalty_db_from_ratio(opening / c.norm())
+}
+
+/// Worst-case sub-eye opening of `levels`-PAM for a centre eye opening `isi`: `M·ISI − (M−1)`.
+pub fn sub_eye_opening(isi: f64, levels: u32) -> f64 {
+    let m = levels as f64;
+    m * isi - (m - 1.0)
+}
+
+/// The lane budget of `family` over `length_m` of `fibre` with `connection_loss_db` at the ends.
+pub fn lane_budget(
+    family: &OpticalFamily,
+    fibre: &Fibre,
+    length_m: f64,
+    connection_loss_db: f64,
+) -> Result<LaneBudget> {
+    if !(length_m.is_finite() && length_m >= 0.0) {
+        return Err(Error::invalid(format!(
+            "fibre length must be ≥ 0 m, found {length_m}"
+        )));
+    }
+    let levels = 1u32 << family.bits_per_symbol;
+    let q = q_for_ber(family.target_ber, levels)?;
+    let fb = family.signalling_rate_baud();
+    let ui = 1.0 / fb;
+    let lambda = family.wavelength_nm * 1e-9;
+    let dl = family.rms_spectral_width_nm * 1e-9;
+    let spec = fibre.attenuation_db_per_km * 1e-3;
+    let attenuation_db_per_m = if fibre.kind == "mmf" {
+        // the 10GEPBud spectral model is normalised to a specification at 850 nm
+        if fibre.attenuation_ref_nm != 850.0 {
+            return Err(Error::invalid(format!(
+                "fibre {}: the multimode attenuation model needs the specification at 850 nm, found {} nm",
+                fibre.name, fibre.attenuation_ref_nm
+            )));
+        }
+        terms::spectral_attenuation_db_per_m(spec, lambda)
+    } else {
+        spec
+    };
+    let s0 = fibre.s0_ps_nm2_km * 1e3;
+    let d1 = terms::dispersion_d1_s_per_m2(s0, fibre.u0_nm * 1e-9, lambda);
+    let d2 = terms::dispersion_d2_s_per_m2(s0, dl);
+    let bw_cd_hz = terms::chromatic_bandwidth_hz(dl, d1, d2, length_m);
+    let bw_md_hz = match fibre.emb_mhz_km_at(family.wavelength_nm) {
+        Some(emb) => terms::modal_bandwidth_hz(emb * 1e9, length_m),
+        None => f64::INFINITY,
+    };
+    let t_tx = terms::tx_rise_1090_s(family.tx_t2080_ps * 1e-12);
+    let t_rx = terms::rise_time_from_bandwidth_s(RX_C, family.rx_bw_over_fb * fb);
+    let t_cd = terms::rise_time_from_bandwidth_s(FIBRE_C, bw_cd_hz);
+    let t_md = terms::rise_time_from_bandwidth_s(FIBRE_C, bw_md_hz);
+    let tc_ref_s = terms::rss(&[t_tx, t_rx]);
+    let tc_s = terms::rss(&[t_tx, t_rx, t_cd, t_md]);
+    let p = |tc: f64| {
+        if levels == 2 {
+            terms::isi_center_penalty_db(terms::isi_center(terms::SPREADSHEET_B1, ui, tc))
+        } else {
+            equalised_penalty_db(ui, tc, levels)
+        }
+    };
+    let isi_center = terms::isi_center(terms::SPREADSHEET_B1, ui, tc_s);
+    let dispersion_penalty_db = p(tc_s) - p(tc_ref_s);
+    let beta = terms::mpn_beta(std::f64::consts::PI, fb, dl, d1, length_m);
+    let sigma_mpn = terms::mpn_sigma(K_MPN, beta);
+    let mpn_penalty_db = terms::mpn_penalty_db((levels - 1) as f64 * q, sigma_mpn);
+    let fibre_attenuation_db = attenuation_db_per_m * length_m;
+    let channel_il_db = connection_loss_db + fibre_attenuation_db;
+    let power_budget_db = family.tx_oma_minus_tdecq_min_dbm - family.rx_sens_minus_secq_dbm;
+    let margin_db = power_budget_db - channel_il_db - dispersion_penalty_db - mpn_penalty_db;
+    let isi_name = if t_md >= t_cd {
+        "ISI from modal bandwidth"
+    } else {
+        "ISI from chromatic dispersion"
+    };
+    let limited_by = [
+        ("attenuation", fibre_attenuation_db),
+        (isi_name, dispersion_penalty_db),
+        ("mode-partition noise", mpn_penalty_db),
+    ]
+    .into_iter()
+    .max_by(|a, b| a.1.total_cmp(&b.1))
+    .map(|(n, _)| n.to_string())
+    .unwrap_or_default();
+    Ok(LaneBudget {
+        length_m,
+        levels,
+        q,
+        tx_oma_minus_tdecq_dbm: family.tx_oma_minus_tdecq_min_dbm,
+        rx_sens_minus_secq_dbm: family.rx_sens_minus_secq_dbm,
+        power_budget_db,
+        connection_loss_db,
+        attenuation_db_per_m,
+        fibre_attenuation_db,
+        channel_il_db,
+        bw_cd_hz,
+        bw_md_hz,
+        tc_ref_s,
+        tc_s,
+        isi_center,
+        dispersion_penalty_db,
+        sigma_mpn,
+        mpn_penalty_db,
+        margin_db,
+        limited_by,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::Presets;
+
+    #[test]
+    fn q_of_the_target_ber_is_the_gaussian_tail() {
+        // NRZ: BER = Q(q); 1e-12 gives the link model's 7.03
+        let q = q_for_ber(1e-12, 2).unwrap();
+        assert!((q - 7.0345).abs() < 1e-3, "{q}");
+        // PAM4: BER = (3/4)·Q(q)
+        let q4 = q_for_ber(2.4e-4, 4).unwrap();
+        let back = 0.375 * libm::erfc(q4 / std::f64::consts::SQRT_2);
+        assert!((back - 2.4e-4).abs() < 1e-12, "{back}");
+        assert!(q_for_ber(0.7, 4).is_err() && q_for_ber(1e-5, 1).is_err());
+    }
+
+    #[test]
+    fn the_equalised_penalty_vanishes_for_an_ideal_channel_and_grows_with_rise_time() {
+        let ui = 1.0 / 53.125e9;
+        assert!(equalised_penalty_db(ui, 0.0, 4).abs() < 1e-9);
+        let mut last = 0.0;
+        for tc in [5e-12, 10e-12, 15e-12, 20e-12, 25e-12] {
+            let p = equalised_penalty_db(ui, tc, 4);
+            assert!(p > last, "{tc}: {p} after {last}");
+            last = p;
+        }
+        // PAM4 suffers more than NRZ from the same residual ISI
+        assert!(equalised_penalty_db(ui, 20e-12, 4) > equalised_penalty_db(ui, 20e-12, 2));
+        // and the equaliser helps: less than the unequalised worst-case sub-eye
+        let isi = terms::isi_center(terms::SPREADSHEET_B1, ui, 20e-12);
+        let raw = terms::penalty_db_from_ratio(sub_eye_opening(isi, 4));
+        assert!(equalised_penalty_db(ui, 20e-12, 4) < raw);
+    }
+
+    #[test]
+    fn at_zero_length_only_the_connections_are_spent() {
+        let p = Presets::embedded().unwrap();
+        for fam in &p.optics.families {
+            for name in fam.reach_objective_m.keys() {
+                let fibre = p.optics.fibre(name).unwrap();
+                let b = lane_budget(fam, fibre, 0.0, 1.5).unwrap();
+                assert_eq!(b.dispersion_penalty_db, 0.0, "{}", fam.clause);
+                assert_eq!(b.mpn_penalty_db, 0.0);
+                assert_eq!(b.fibre_attenuation_db, 0.0);
+                assert!((b.margin_db - (b.power_budget_db - 1.5)).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn infinite_fibre_bandwidth_leaves_only_attenuation() {
+        // no spectral width (no chromatic dispersion, no MPN) and unbounded modal bandwidth:
+        // the margin falls exactly by the attenuation, α(λ)·L
+        let p = Presets::embedded().unwrap();
+        let (fam, _) = p.optics.pmd("400GBASE-SR8").unwrap();
+        let fam = OpticalFamily {
+            rms_spectral_width_nm: 0.0,
+            ..fam.clone()
+        };
+        let fibre = Fibre {
+            emb_mhz_km: vec![[850.0, 1e15]],
+            ..p.optics.fibre("OM4").unwrap().clone()
+        };
+        let b = lane_budget(&fam, &fibre, 300.0, 0.0).unwrap();
+        assert!(
+            b.dispersion_penalty_db.abs() < 1e-9 && b.mpn_penalty_db == 0.0,
+            "{b:?}"
+        );
+        let alpha = terms::spectral_attenuation_db_per_m(3.5e-3, 850e-9);
+        assert!((b.margin_db - (b.power_budget_db - alpha * 300.0)).abs() < 1e-9);
+        assert!(
+            (alpha - 3.5e-3).abs() < 1e-4,
+            "the MMF model gives 3.5 dB/km at 850 nm: {alpha}"
+        );
+    }
+
+    #[test]
+    fn each_preset_against_its_objective() {
+        // As a transceiver link (IEEE connection allocation). The single-mode DR budget
+        // (grade B) reaches its 500 m objective with room to spare; the multimode families, whose
+        // transmitter and receiver values are recalled (C) or carried over from another clause,
+        // fall short of their objectives by the amounts in the README's agreement table — this
+        // test pins that they stay within a factor of four of them, either way.
+        let p = Presets::embedded().unwrap();
+        let find = |pmd: &str, fibre: &str| {
+            let (fam, _) = p.optics.pmd(pmd).unwrap();
+            let c = crate::reach::aoc::OpticalMargin {
+                family: fam,
+                fibre: p.optics.fibre(fibre).unwrap(),
+                connection_loss_db: fam.connection_allocation_db,
+            };
+            let r = crate::reach::max_length(&c, 10_000.0, 0.01)
+                .unwrap()
+                .reach_m;
+            (r, fam.reach_objective_m[fibre])
+        };
+        let (dr, obj) = find("400GBASE-DR4", "OS2");
+        assert!(dr >= obj, "{dr} vs {obj}");
+        for (pmd, fibre) in [
+            ("100GBASE-SR4", "OM4"),
+            ("400GBASE-SR8", "OM4"),
+            ("400GBASE-SR4", "OM4"),
+            ("100GBASE-SR4", "OM3"),
+        ] {
+            let (r, obj) = find(pmd, fibre);
+            assert!(
+                r > obj / 4.0 && r < obj * 4.0,
+                "{pmd} on {fibre}: {r} vs {obj}"
+            );
+        }
+    }
+}
