@@ -161,3 +161,16 @@ fn cli_text_table_and_errors() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn cli_help_teaches_with_examples() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sireach"))
+        .args(["optical", "link-model", "--help"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("Examples:") && s.contains("--length-km 0.4"),
+        "{s}"
+    );
+}

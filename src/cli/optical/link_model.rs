@@ -9,26 +9,8 @@ use clap::Args;
 use crate::error::{Error, Result};
 use crate::optical::link_model::{LinkInputs, evaluate};
 
-/// The IEEE 802.3 example link model (10GEPBud3_1_16a, Hanson–Cunningham–Dawe–Dolfi) at one
-/// fibre length.
-///
-/// Reads the link's inputs (transmitter, fibre, receiver, penalty allocations) from a TOML file
-/// with the spreadsheet's keys and units — an [inputs] table as in
-/// ../shared/optical/linkmodel_10gepbud.toml, or the same keys at the top level — and prints
-/// every intermediate of the power budget under the spreadsheet's [[vector]] names: attenuation
-/// and channel insertion loss (dB), chromatic and modal bandwidth (MHz), rise times Te (fibre
-/// end, no receiver) and Tc (whole link) in ps, the ISI penalty at the eye centre and the extra
-/// at the Tx-mask corners, MPN σ and penalty, RIN variance and penalty, the cross term, the
-/// total penalty (centre, corners) and the margin = Tx OMA − Rx sensitivity − connector loss −
-/// total. Reach is the length where the margin reaches zero. A closed eye prints inf penalties
-/// and a -inf margin.
-///
-/// Examples:
-///   sireach optical link-model --inputs ../shared/optical/linkmodel_10gepbud.toml --length-km 0.4
-///   sireach optical link-model --inputs link.toml --length-km 0.3 --json
-///   sireach optical link-model --inputs link.toml --length-km 0     (Tx and Rx only)
+/// Arguments of `sireach optical link-model` (its help text is on `OpticalCmd::LinkModel`).
 #[derive(Args, Debug)]
-#[command(verbatim_doc_comment)]
 pub struct LinkModelArgs {
     /// TOML file with the link's inputs (keys with units in their names: base_rate_mbd,
     /// lambda_nm, tx_t2080_ps, emb_mhz_km, …; every key required, rin_test_isi optional).

@@ -16,6 +16,7 @@
 /// The spreadsheet's ISI constant B1: `ISI = erf(B1·T/(√8·T_c))`; B1/√8 ≈ erfinv(0.8).
 pub const SPREADSHEET_B1: f64 = 2.563;
 /// The literal the spreadsheet uses for π in the mode-partition-noise β (not `std::f64::consts::PI`).
+#[allow(clippy::approx_constant)] // deliberately the spreadsheet's 3.14, pinned by its vectors
 pub const SPREADSHEET_PI: f64 = 3.14;
 /// Chromatic-dispersion bandwidth constant: `BW_cd = 0.187/(Δλ·D·L)` (Hz·s; 0.187e6 MHz·ps in
 /// the spreadsheet).

@@ -102,7 +102,8 @@ fn general_in_its_inputs() {
     let d2 = 0.7 * 110.0 * i.rms_spectral_width_m;
     let bw_cd = 0.187 / (i.rms_spectral_width_m * (d1 * d1 + d2 * d2).sqrt() * 150.0);
     assert!(rel(b.bw_cd_hz, bw_cd) < 1e-13);
-    let beta = 3.14 * b.speedup * i.base_rate_baud * i.rms_spectral_width_m * d1 * 150.0;
+    let beta =
+        terms::SPREADSHEET_PI * b.speedup * i.base_rate_baud * i.rms_spectral_width_m * d1 * 150.0;
     assert!(
         rel(
             b.sigma_mpn,
@@ -148,7 +149,8 @@ fn bad_inputs_are_errors() {
     assert!(evaluate(&i, -1.0).is_err());
     assert!(evaluate(&i, f64::NAN).is_err());
     assert!(evaluate(&i, f64::INFINITY).is_err());
-    let cases: Vec<(&str, Box<dyn Fn(&mut LinkInputs)>)> = vec![
+    type Change = Box<dyn Fn(&mut LinkInputs)>;
+    let cases: Vec<(&str, Change)> = vec![
         ("base_rate_baud", Box::new(|i| i.base_rate_baud = 0.0)),
         ("q", Box::new(|i| i.q = f64::NAN)),
         ("rx_bw_hz", Box::new(|i| i.rx_bw_hz = -1.0)),
