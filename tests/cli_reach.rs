@@ -22,7 +22,11 @@ fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON array");
-    assert_eq!(rows.len(), 48);
+    // 48 DAC rows (12 PMDs × 4 gauges) and 26 AOC rows (the multimode PMDs × their fibres)
+    assert_eq!(rows.len(), 74);
+    let dac = rows.iter().filter(|r| r["medium"] == "dac").count();
+    let aoc = rows.iter().filter(|r| r["medium"] == "aoc").count();
+    assert_eq!((dac, aoc), (48, 26));
     for r in &rows {
         for k in [
             "pmd",
@@ -38,8 +42,25 @@ fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
         ] {
             assert!(r.get(k).is_some(), "row lacks {k}: {r}");
         }
-        assert_eq!(r["medium"], "dac");
     }
+    // --medium filters
+    let only: Vec<Value> =
+        serde_json::from_slice(&reach(&["--json", "--medium", "aoc"]).stdout).unwrap();
+    assert!(
+        only.len() == 26
+            && only
+                .iter()
+                .all(|r| r["medium"] == "aoc" && r["criterion"] == "optical_margin")
+    );
+    // an AOC on OM4 reaches further than on OM3 (more modal bandwidth), and faster lanes less
+    let aoc_reach = |pmd: &str, fibre: &str| {
+        only.iter()
+            .find(|r| r["pmd"] == pmd && r["variant"] == fibre)
+            .and_then(|r| r["reach_m"].as_f64())
+            .unwrap()
+    };
+    assert!(aoc_reach("400GBASE-SR8", "OM4") > aoc_reach("400GBASE-SR8", "OM3"));
+    assert!(aoc_reach("100GBASE-SR4", "OM4") > aoc_reach("400GBASE-SR4", "OM4"));
     let get = |pmd: &str, awg: &str| {
         rows.iter()
             .find(|r| r["pmd"] == pmd && r["variant"] == awg)
@@ -85,6 +106,7 @@ fn reach_checks_add_erl_and_ild_of_the_modelled_assembly() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let rows: Vec<&Value> = rows.iter().filter(|r| r["medium"] == "dac").collect();
     let mut with_erl = 0;
     for r in &rows {
         let c = &r["checks"];
@@ -100,6 +122,7 @@ fn reach_checks_add_erl_and_ild_of_the_modelled_assembly() {
     }
     assert_eq!(with_erl, 16);
     // without --checks the rows carry none
-    let plain: Vec<Value> = serde_json::from_slice(&reach(&["--json"]).stdout).unwrap();
+    let plain: Vec<Value> =
+        serde_json::from_slice(&reach(&["--json", "--medium", "dac"]).stdout).unwrap();
     assert!(plain.iter().all(|r| r["checks"].is_null()));
 }
