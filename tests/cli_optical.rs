@@ -131,3 +131,49 @@ fn mistakes_are_named() {
     let out = run(&["reach", "--pmd", "400GBASE-XR8", "--fibre", "OM4"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("400GBASE-DR4"));
 }
+
+#[test]
+fn budget_and_reach_draw_their_plots() {
+    let dir = std::env::temp_dir().join(format!("sireach-optical-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wf = dir.join("budget.svg");
+    let mc = dir.join("margin.png");
+    let out = run(&[
+        "budget",
+        "--pmd",
+        "400GBASE-SR8",
+        "--fibre",
+        "OM4",
+        "--length",
+        "100",
+        "--plot",
+        wf.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&wf).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("power budget") && svg.contains("margin"),
+        "{svg}"
+    );
+    let out = run(&[
+        "reach",
+        "--pmd",
+        "100GBASE-SR4",
+        "--fibre",
+        "OM3",
+        "--plot",
+        mc.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&mc).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    std::fs::remove_dir_all(&dir).ok();
+}

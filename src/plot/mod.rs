@@ -13,6 +13,7 @@
 
 mod frequency;
 mod reach;
+mod waterfall;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -24,6 +25,7 @@ use crate::error::{Error, Result};
 
 pub use frequency::{frequency_chart, frequency_panels};
 pub use reach::reach_chart;
+pub use waterfall::{MarginChart, Step, Waterfall, margin_chart, waterfall_chart};
 
 /// DejaVu Sans 2.35 (`data/fonts/DejaVuSans.ttf`; licence in `data/fonts/LICENSE`).
 pub const FONT_TTF: &[u8] = include_bytes!("../../data/fonts/DejaVuSans.ttf");

@@ -30,6 +30,9 @@ pub struct LinkArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Also draw the budget as a waterfall (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
     /// Read presets from this folder (laid out like data/) instead of the built-in ones.
     #[arg(long)]
     presets: Option<PathBuf>,
@@ -182,6 +185,9 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
     let r = Resolved::load(&a.link)?;
     let (fam, fibre, conn) = r.pick(&a.link)?;
     let b = lane_budget(fam, fibre, a.length, conn)?;
+    if let Some(path) = &a.link.plot {
+        plot_waterfall(&a, fibre, &b, path)?;
+    }
     if a.link.json {
         let mut v = budget_json(&b)?;
         v["pmd"] = serde_json::json!(a.link.pmd.to_uppercase());
@@ -209,6 +215,9 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
             "  values graded {} (data/optics); the budget structure is a sireach model (grade M)",
             fam.grade
         );
+        if let Some(p) = &a.link.plot {
+            println!("  plot written to {}", p.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -224,12 +233,32 @@ pub fn run_reach(a: ReachArgs) -> Result<ExitCode> {
     let reach = max_length(&c, AOC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
     let at = lane_budget(fam, fibre, reach.reach_m, conn)?;
     let objective = fam.reach_objective_m.get(&fibre.name).copied();
-    let curve: Vec<(f64, f64)> = (0..=20)
+    let curve: Vec<(f64, f64)> = (0..=100)
         .map(|k| {
-            let l = reach.reach_m.max(1.0) * 1.5 * k as f64 / 20.0;
+            let l = reach.reach_m.max(1.0) * 1.5 * k as f64 / 100.0;
             lane_budget(fam, fibre, l, conn).map(|b| (l, b.margin_db))
         })
         .collect::<Result<_>>()?;
+    if let Some(path) = &a.link.plot {
+        let mut markers = vec![(format!("reach {:.1} m", reach.reach_m), reach.reach_m)];
+        if let Some(o) = objective {
+            markers.push((format!("IEEE objective {o} m"), o));
+        }
+        crate::plot::margin_chart(
+            &crate::plot::MarginChart {
+                title: format!(
+                    "{} on {}{}: margin over length",
+                    a.link.pmd.to_uppercase(),
+                    fibre.name,
+                    if a.link.aoc { " (AOC)" } else { "" }
+                ),
+                length_m: curve.iter().map(|c| c.0).collect(),
+                margin_db: curve.iter().map(|c| c.1).collect(),
+                markers,
+            },
+            path,
+        )?;
+    }
     if a.link.json {
         let v = serde_json::json!({
             "pmd": a.link.pmd.to_uppercase(),
@@ -262,7 +291,7 @@ pub fn run_reach(a: ReachArgs) -> Result<ExitCode> {
             objective.map_or(String::new(), |o| format!(" (IEEE objective {o} m)"))
         );
         println!("  length      margin");
-        for (l, m) in &curve {
+        for (l, m) in curve.iter().step_by(10) {
             let m = if m.is_finite() {
                 format!("{m:7.2} dB")
             } else {
@@ -273,4 +302,52 @@ pub fn run_reach(a: ReachArgs) -> Result<ExitCode> {
         print!("at the reach:\n{}", waterfall(&at));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn plot_waterfall(
+    a: &BudgetArgs,
+    fibre: &Fibre,
+    b: &LaneBudget,
+    path: &std::path::Path,
+) -> Result<()> {
+    use crate::plot::{Step, Waterfall, waterfall_chart};
+    let mut steps = vec![
+        Step::Start("power budget".into(), b.power_budget_db),
+        Step::Spend("connections".into(), b.connection_loss_db),
+        Step::Spend("fibre loss".into(), b.fibre_attenuation_db),
+    ];
+    let mut closed = false;
+    for (name, v) in [
+        ("dispersion (ISI)", b.dispersion_penalty_db),
+        ("MPN", b.mpn_penalty_db),
+    ] {
+        if v.is_finite() {
+            steps.push(Step::Spend(name.into(), v));
+        } else {
+            closed = true;
+        }
+    }
+    if !closed {
+        steps.push(Step::Result("margin".into(), b.margin_db));
+    }
+    let title = format!(
+        "{} over {} m of {}{}: {}",
+        a.link.pmd.to_uppercase(),
+        a.length,
+        fibre.name,
+        if a.link.aoc { " (AOC)" } else { "" },
+        if closed {
+            "the eye is closed".to_string()
+        } else {
+            format!("margin {:+.2} dB", b.margin_db)
+        }
+    );
+    waterfall_chart(
+        &Waterfall {
+            title,
+            unit: "dB".into(),
+            steps,
+        },
+        path,
+    )
 }
