@@ -27,10 +27,9 @@ enum Command {
     /// measured cable (fit), IL/RL/ILD of a preset twinax assembly with plots (il).
     #[command(subcommand)]
     Channel(channel::ChannelCmd),
-    /// Optical link budgets: the IEEE 802.3 example link model (link-model).
+    /// Optical links: the IEEE 802.3 example link model (link-model), a PMD lane budget over a fibre (budget), its reach (reach).
     #[command(subcommand)]
     Optical(optical::OpticalCmd),
-    /// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
     Reach(reach::ReachArgs),
 }
 

@@ -10,16 +10,19 @@ use crate::error::{Error, Result};
 use crate::presets::Presets;
 use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, TableOptions, dac_table_with};
 
-/// The maximum passive-DAC length per IEEE copper PMD and wire gauge.
+/// The longest passive DAC and AOC per IEEE PMD, wire gauge and fibre.
 ///
 /// Each row: the longest bulk twinax (plus two plugs) whose insertion loss at the PMD's Nyquist
 /// frequency stays within the clause's cable-assembly limit, from the physical twinax model
 /// (gauge, copper, surface factor, causal dielectric) with every parameter cited in
 /// data/cables/twinax.toml and data/standards/copper.toml. `margin` is the IL margin at the
 /// IEEE reach objective length. Limits graded C or M are not verified against the standard
-/// text and are flagged.
+/// text and are flagged. AOC rows: the longest fibre whose optical lane budget (power budget
+/// less internal coupling, fibre attenuation, dispersion and mode-partition penalties; see
+/// `sireach optical budget --help`) stays positive, for the multimode PMDs of data/optics.
 ///
 /// Examples:
+///   sireach reach --medium aoc
 ///   sireach reach
 ///   sireach reach --json > reach.json
 ///   sireach reach --csv > reach.csv

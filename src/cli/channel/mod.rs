@@ -13,11 +13,7 @@ use crate::error::Result;
 
 #[derive(Subcommand, Debug)]
 pub enum ChannelCmd {
-    /// IEEE cable-assembly figures of a Touchstone channel: IL at Nyquist, fitted IL, ILD,
-    /// FOM_ILD, ICN, ERL, pass/fail per clause.
     Fom(fom::FomArgs),
-    /// Fit the twinax model to a measured cable assembly of known length; predict other
-    /// lengths and the reach of the same cable.
     Fit(fit::FitArgs),
     /// IL, RL and ILD of a twinax cable assembly against a PMD's limit at Nyquist.
     ///
