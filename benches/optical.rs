@@ -90,6 +90,59 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+    lane_budgets(c);
+}
+
+/// The PMD lane budget (`optical::budget`): one PAM4 budget, and 10⁵ (PMD, fibre, length,
+/// spectral-width variation) points in parallel (each runs the 5-tap FFE design twice).
+fn lane_budgets(c: &mut Criterion) {
+    use sireach::optical::budget::lane_budget;
+    use sireach::presets::Presets;
+    let p = Presets::embedded().expect("presets");
+    let (sr8, _) = p.optics.pmd("400GBASE-SR8").expect("pmd");
+    let om4 = p.optics.fibre("OM4").expect("fibre");
+    c.bench_function(
+        "lane budget: 400GBASE-SR8, 70 m OM4 (PAM4, FFE penalty)",
+        |b| {
+            b.iter(|| {
+                lane_budget(black_box(sr8), om4, black_box(70.0), 1.5)
+                    .expect("ok")
+                    .margin_db
+            })
+        },
+    );
+    let pairs: Vec<_> = p
+        .optics
+        .families
+        .iter()
+        .flat_map(|f| f.reach_objective_m.keys().map(move |n| (f, n.clone())))
+        .map(|(f, n)| (f, p.optics.fibre(&n).expect("fibre")))
+        .collect();
+    const POINTS: usize = 100_000;
+    let mut g = c.benchmark_group("lane budget sweep 1e5 points, rayon");
+    g.throughput(Throughput::Elements(POINTS as u64));
+    g.sample_size(10);
+    g.bench_function("PMD x fibre x length x spectral width", |b| {
+        b.iter(|| {
+            (0..POINTS)
+                .into_par_iter()
+                .map(|k| {
+                    let (fam, fibre) = pairs[k % pairs.len()];
+                    let fam = sireach::presets::optics::OpticalFamily {
+                        rms_spectral_width_nm: fam.rms_spectral_width_nm
+                            * (0.5 + (k % 7) as f64 / 12.0),
+                        ..fam.clone()
+                    };
+                    let len = 1.0 + (k / pairs.len() % 100) as f64;
+                    lane_budget(&fam, fibre, len, 0.0)
+                        .expect("ok")
+                        .margin_db
+                        .max(-100.0)
+                })
+                .sum::<f64>()
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);
