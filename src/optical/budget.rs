@@ -151,7 +151,7 @@ pub fn equalised_penalty_db(ui_s: f64, tc_s: f64, levels: u32) -> f64 {
     let Some(ra) = r.lu().solve(&a) else {
         return f64::INFINITY;
     };
-    let c = &ra / a.dot(&ra);
+    let c = ra / a.dot(&ra);
     let mut residual = 0.0;
     for ri in 0..rows {
         let k = ri - (n as i64 + half);
