@@ -66,10 +66,7 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
     if let Some(p) = &a.plot {
         crate::plot::PlotFormat::from_path(p)?;
     }
-    let presets = match &a.presets {
-        Some(dir) => Presets::load(dir)?,
-        None => Presets::embedded()?,
-    };
+    let presets = Presets::from_dir_or_embedded(a.presets.as_deref())?;
     let source = a
         .presets
         .as_ref()
@@ -200,15 +197,7 @@ fn aoc_table_text(rows: &[ReachRow], presets: &Presets) -> String {
         } else {
             "  closed".to_string()
         };
-        let budget = format!(
-            "{:.2} dB{}",
-            r.limit_db,
-            if matches!(r.limit_grade.as_str(), "C" | "M") {
-                " *"
-            } else {
-                ""
-            }
-        );
+        let budget = format!("{:.2} dB{}", r.limit_db, unverified_mark(&r.limit_grade));
         let line = format!(
             "{:<14} {:>5} {:>4} G {:>7} G {:>5} {:>9} {:>7} m {:>10}  {:<12} {}",
             r.pmd,
@@ -271,11 +260,7 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
             "{:.2} dB @ {:.2} GHz{}",
             r.limit_db,
             r.signalling_rate_gbd / 2.0,
-            if matches!(r.limit_grade.as_str(), "C" | "M") {
-                " *"
-            } else {
-                ""
-            }
+            unverified_mark(&r.limit_grade)
         );
         let line = format!(
             "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {:<14} {:<10}{}",
@@ -324,4 +309,9 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
         );
     }
     out
+}
+
+/// `" *"` for a value graded C or M (not verified against the standard), else nothing.
+fn unverified_mark(grade: &str) -> &'static str {
+    if matches!(grade, "C" | "M") { " *" } else { "" }
 }

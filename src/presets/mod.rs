@@ -206,6 +206,14 @@ impl Presets {
         Ok(p)
     }
 
+    /// The presets of `dir` when given (`--presets DIR`), else the embedded ones.
+    pub fn from_dir_or_embedded(dir: Option<&Path>) -> Result<Presets> {
+        match dir {
+            Some(d) => Presets::load(d),
+            None => Presets::embedded(),
+        }
+    }
+
     /// Presets from a folder laid out like `data/` (`standards/copper.toml`, `cables/twinax.toml`).
     pub fn load(dir: &Path) -> Result<Presets> {
         let read = |rel: &str| {

@@ -59,10 +59,7 @@ pub struct FitArgs {
 }
 
 pub fn run(a: FitArgs) -> Result<ExitCode> {
-    let presets = match &a.presets {
-        Some(dir) => Presets::load(dir)?,
-        None => Presets::embedded()?,
-    };
+    let presets = Presets::from_dir_or_embedded(a.presets.as_deref())?;
     if !(24.0..=34.0).contains(&a.awg) {
         return Err(Error::invalid(format!(
             "--awg {} is outside the model's 24–34 AWG",

@@ -73,10 +73,7 @@ pub(crate) fn differential(path: &Path, pairing: &PortPairing) -> Result<Network
 }
 
 pub fn run(a: FomArgs) -> Result<ExitCode> {
-    let presets = match &a.presets {
-        Some(dir) => Presets::load(dir)?,
-        None => Presets::embedded()?,
-    };
+    let presets = Presets::from_dir_or_embedded(a.presets.as_deref())?;
     let (family, variant) = CopperFamily::find(&presets.copper, &a.pmd)?;
     let pairing = PortPairing::parse(&a.pairing)?;
     let thru = differential(&a.thru, &pairing)?;

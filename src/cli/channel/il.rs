@@ -124,10 +124,7 @@ pub fn run(a: IlArgs) -> Result<ExitCode> {
             a.points
         )));
     }
-    let presets = match &a.presets {
-        Some(dir) => Presets::load(dir)?,
-        None => Presets::embedded()?,
-    };
+    let presets = Presets::from_dir_or_embedded(a.presets.as_deref())?;
     let (family, variant) = find_pmd(&presets, a.pmd.as_deref())?;
     let sweep = sweep(&a, &presets, family, variant)?;
 

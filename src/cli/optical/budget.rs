@@ -61,10 +61,7 @@ struct Resolved {
 
 impl Resolved {
     fn load(a: &LinkArgs) -> Result<Resolved> {
-        let presets = match &a.presets {
-            Some(d) => Presets::load(d)?,
-            None => Presets::embedded()?,
-        };
+        let presets = Presets::from_dir_or_embedded(a.presets.as_deref())?;
         Ok(Resolved { presets })
     }
     fn pick(&self, a: &LinkArgs) -> Result<(&OpticalFamily, &Fibre, f64)> {
