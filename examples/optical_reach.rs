@@ -3,8 +3,7 @@
 //! `cargo run --release --example optical_reach`
 use sireach::optical::budget::lane_budget;
 use sireach::presets::Presets;
-use sireach::reach::aoc::OpticalMargin;
-use sireach::reach::max_length;
+use sireach::reach::aoc::optical_reach;
 
 fn main() -> Result<(), sireach::error::Error> {
     let p = Presets::embedded()?;
@@ -15,19 +14,8 @@ fn main() -> Result<(), sireach::error::Error> {
     for fam in &p.optics.families {
         for (fname, obj) in &fam.reach_objective_m {
             let fibre = p.optics.fibre(fname)?;
-            let xc = OpticalMargin {
-                family: fam,
-                fibre,
-                connection_loss_db: fam.connection_allocation_db,
-            };
-            let aoc = OpticalMargin {
-                family: fam,
-                fibre,
-                connection_loss_db: p.optics.aoc.connection_loss_db,
-            };
-            let rx = max_length(&xc, 10_000.0, 0.01)?;
-            let ra = max_length(&aoc, 10_000.0, 0.01)?;
-            let b = lane_budget(fam, fibre, ra.reach_m, p.optics.aoc.connection_loss_db)?;
+            let (rx, _) = optical_reach(fam, fibre, fam.connection_allocation_db)?;
+            let (ra, b) = optical_reach(fam, fibre, p.optics.aoc.connection_loss_db)?;
             let bo = lane_budget(fam, fibre, *obj, fam.connection_allocation_db)?;
             println!(
                 "{:<44} {:>5} {:>7} m {:>8.1} m {:>8.1} m {:>6.2} dB  {} (at objective: IL {:.2}, disp {:.2}, mpn {:.2}, margin {:.2})",

@@ -172,103 +172,170 @@ pub fn sub_eye_opening(isi: f64, levels: u32) -> f64 {
     m * isi - (m - 1.0)
 }
 
-/// The lane budget of `family` over `length_m` of `fibre` with `connection_loss_db` at the ends.
+/// The length-independent part of a lane budget, computed once ([`LaneModel::new`]); the
+/// budget at any length is then [`LaneModel::at`] (a reach search evaluates many lengths).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneModel {
+    levels: u32,
+    q: f64,
+    rate_baud: f64,
+    ui_s: f64,
+    spectral_width_m: f64,
+    d1: f64,
+    d2: f64,
+    emb_hz_m: Option<f64>,
+    t_tx_s: f64,
+    t_rx_s: f64,
+    tc_ref_s: f64,
+    reference_penalty_db: f64,
+    attenuation_db_per_m: f64,
+    connection_loss_db: f64,
+    tx_oma_minus_tdecq_dbm: f64,
+    rx_sens_minus_secq_dbm: f64,
+}
+
+impl LaneModel {
+    /// `family` over `fibre` with `connection_loss_db` at the ends. Errors: a target BER or
+    /// level count out of range, a multimode attenuation not specified at 850 nm.
+    pub fn new(
+        family: &OpticalFamily,
+        fibre: &Fibre,
+        connection_loss_db: f64,
+    ) -> Result<LaneModel> {
+        let levels = 1u32 << family.bits_per_symbol;
+        let q = q_for_ber(family.target_ber, levels)?;
+        let rate_baud = family.signalling_rate_baud();
+        let ui_s = 1.0 / rate_baud;
+        let lambda = family.wavelength_nm * 1e-9;
+        let spectral_width_m = family.rms_spectral_width_nm * 1e-9;
+        let spec = fibre.attenuation_db_per_km * 1e-3;
+        let attenuation_db_per_m = if fibre.kind == "mmf" {
+            // the 10GEPBud spectral model is normalised to a specification at 850 nm
+            if fibre.attenuation_ref_nm != 850.0 {
+                return Err(Error::invalid(format!(
+                    "fibre {}: the multimode attenuation model needs the specification at 850 nm, found {} nm",
+                    fibre.name, fibre.attenuation_ref_nm
+                )));
+            }
+            terms::spectral_attenuation_db_per_m(spec, lambda)
+        } else {
+            spec
+        };
+        let s0 = fibre.s0_ps_nm2_km * 1e3;
+        let t_tx_s = terms::tx_rise_1090_s(family.tx_t2080_ps * 1e-12);
+        let t_rx_s = terms::rise_time_from_bandwidth_s(RX_C, family.rx_bw_over_fb * rate_baud);
+        let tc_ref_s = terms::rss(&[t_tx_s, t_rx_s]);
+        let mut m = LaneModel {
+            levels,
+            q,
+            rate_baud,
+            ui_s,
+            spectral_width_m,
+            d1: terms::dispersion_d1_s_per_m2(s0, fibre.u0_nm * 1e-9, lambda),
+            d2: terms::dispersion_d2_s_per_m2(s0, spectral_width_m),
+            emb_hz_m: fibre.emb_mhz_km_at(family.wavelength_nm).map(|e| e * 1e9),
+            t_tx_s,
+            t_rx_s,
+            tc_ref_s,
+            reference_penalty_db: 0.0,
+            attenuation_db_per_m,
+            connection_loss_db,
+            tx_oma_minus_tdecq_dbm: family.tx_oma_minus_tdecq_min_dbm,
+            rx_sens_minus_secq_dbm: family.rx_sens_minus_secq_dbm,
+        };
+        m.reference_penalty_db = m.eye_penalty_db(tc_ref_s);
+        Ok(m)
+    }
+
+    /// The eye penalty at composite rise time `tc_s`: the link model's NRZ eye, or the PAM4 eye
+    /// after the reference FFE.
+    fn eye_penalty_db(&self, tc_s: f64) -> f64 {
+        if self.levels == 2 {
+            terms::isi_center_penalty_db(terms::isi_center(terms::SPREADSHEET_B1, self.ui_s, tc_s))
+        } else {
+            equalised_penalty_db(self.ui_s, tc_s, self.levels)
+        }
+    }
+
+    /// The budget over `length_m` of fibre. Errors: a negative or non-finite length.
+    pub fn at(&self, length_m: f64) -> Result<LaneBudget> {
+        if !(length_m.is_finite() && length_m >= 0.0) {
+            return Err(Error::invalid(format!(
+                "fibre length must be ≥ 0 m, found {length_m}"
+            )));
+        }
+        let bw_cd_hz =
+            terms::chromatic_bandwidth_hz(self.spectral_width_m, self.d1, self.d2, length_m);
+        let bw_md_hz = match self.emb_hz_m {
+            Some(emb) => terms::modal_bandwidth_hz(emb, length_m),
+            None => f64::INFINITY,
+        };
+        let t_cd = terms::rise_time_from_bandwidth_s(FIBRE_C, bw_cd_hz);
+        let t_md = terms::rise_time_from_bandwidth_s(FIBRE_C, bw_md_hz);
+        let tc_s = terms::rss(&[self.t_tx_s, self.t_rx_s, t_cd, t_md]);
+        let isi_center = terms::isi_center(terms::SPREADSHEET_B1, self.ui_s, tc_s);
+        let dispersion_penalty_db = self.eye_penalty_db(tc_s) - self.reference_penalty_db;
+        let beta = terms::mpn_beta(
+            std::f64::consts::PI,
+            self.rate_baud,
+            self.spectral_width_m,
+            self.d1,
+            length_m,
+        );
+        let sigma_mpn = terms::mpn_sigma(K_MPN, beta);
+        let mpn_penalty_db = terms::mpn_penalty_db((self.levels - 1) as f64 * self.q, sigma_mpn);
+        let fibre_attenuation_db = self.attenuation_db_per_m * length_m;
+        let channel_il_db = self.connection_loss_db + fibre_attenuation_db;
+        let power_budget_db = self.tx_oma_minus_tdecq_dbm - self.rx_sens_minus_secq_dbm;
+        let margin_db = power_budget_db - channel_il_db - dispersion_penalty_db - mpn_penalty_db;
+        let isi_name = if t_md >= t_cd {
+            "ISI from modal bandwidth"
+        } else {
+            "ISI from chromatic dispersion"
+        };
+        let limited_by = [
+            ("attenuation", fibre_attenuation_db),
+            (isi_name, dispersion_penalty_db),
+            ("mode-partition noise", mpn_penalty_db),
+        ]
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_default();
+        Ok(LaneBudget {
+            length_m,
+            levels: self.levels,
+            q: self.q,
+            tx_oma_minus_tdecq_dbm: self.tx_oma_minus_tdecq_dbm,
+            rx_sens_minus_secq_dbm: self.rx_sens_minus_secq_dbm,
+            power_budget_db,
+            connection_loss_db: self.connection_loss_db,
+            attenuation_db_per_m: self.attenuation_db_per_m,
+            fibre_attenuation_db,
+            channel_il_db,
+            bw_cd_hz,
+            bw_md_hz,
+            tc_ref_s: self.tc_ref_s,
+            tc_s,
+            isi_center,
+            dispersion_penalty_db,
+            sigma_mpn,
+            mpn_penalty_db,
+            margin_db,
+            limited_by,
+        })
+    }
+}
+
+/// The lane budget of `family` over `length_m` of `fibre` with `connection_loss_db` at the
+/// ends ([`LaneModel::new`] then [`LaneModel::at`]).
 pub fn lane_budget(
     family: &OpticalFamily,
     fibre: &Fibre,
     length_m: f64,
     connection_loss_db: f64,
 ) -> Result<LaneBudget> {
-    if !(length_m.is_finite() && length_m >= 0.0) {
-        return Err(Error::invalid(format!(
-            "fibre length must be ≥ 0 m, found {length_m}"
-        )));
-    }
-    let levels = 1u32 << family.bits_per_symbol;
-    let q = q_for_ber(family.target_ber, levels)?;
-    let fb = family.signalling_rate_baud();
-    let ui = 1.0 / fb;
-    let lambda = family.wavelength_nm * 1e-9;
-    let dl = family.rms_spectral_width_nm * 1e-9;
-    let spec = fibre.attenuation_db_per_km * 1e-3;
-    let attenuation_db_per_m = if fibre.kind == "mmf" {
-        // the 10GEPBud spectral model is normalised to a specification at 850 nm
-        if fibre.attenuation_ref_nm != 850.0 {
-            return Err(Error::invalid(format!(
-                "fibre {}: the multimode attenuation model needs the specification at 850 nm, found {} nm",
-                fibre.name, fibre.attenuation_ref_nm
-            )));
-        }
-        terms::spectral_attenuation_db_per_m(spec, lambda)
-    } else {
-        spec
-    };
-    let s0 = fibre.s0_ps_nm2_km * 1e3;
-    let d1 = terms::dispersion_d1_s_per_m2(s0, fibre.u0_nm * 1e-9, lambda);
-    let d2 = terms::dispersion_d2_s_per_m2(s0, dl);
-    let bw_cd_hz = terms::chromatic_bandwidth_hz(dl, d1, d2, length_m);
-    let bw_md_hz = match fibre.emb_mhz_km_at(family.wavelength_nm) {
-        Some(emb) => terms::modal_bandwidth_hz(emb * 1e9, length_m),
-        None => f64::INFINITY,
-    };
-    let t_tx = terms::tx_rise_1090_s(family.tx_t2080_ps * 1e-12);
-    let t_rx = terms::rise_time_from_bandwidth_s(RX_C, family.rx_bw_over_fb * fb);
-    let t_cd = terms::rise_time_from_bandwidth_s(FIBRE_C, bw_cd_hz);
-    let t_md = terms::rise_time_from_bandwidth_s(FIBRE_C, bw_md_hz);
-    let tc_ref_s = terms::rss(&[t_tx, t_rx]);
-    let tc_s = terms::rss(&[t_tx, t_rx, t_cd, t_md]);
-    let p = |tc: f64| {
-        if levels == 2 {
-            terms::isi_center_penalty_db(terms::isi_center(terms::SPREADSHEET_B1, ui, tc))
-        } else {
-            equalised_penalty_db(ui, tc, levels)
-        }
-    };
-    let isi_center = terms::isi_center(terms::SPREADSHEET_B1, ui, tc_s);
-    let dispersion_penalty_db = p(tc_s) - p(tc_ref_s);
-    let beta = terms::mpn_beta(std::f64::consts::PI, fb, dl, d1, length_m);
-    let sigma_mpn = terms::mpn_sigma(K_MPN, beta);
-    let mpn_penalty_db = terms::mpn_penalty_db((levels - 1) as f64 * q, sigma_mpn);
-    let fibre_attenuation_db = attenuation_db_per_m * length_m;
-    let channel_il_db = connection_loss_db + fibre_attenuation_db;
-    let power_budget_db = family.tx_oma_minus_tdecq_min_dbm - family.rx_sens_minus_secq_dbm;
-    let margin_db = power_budget_db - channel_il_db - dispersion_penalty_db - mpn_penalty_db;
-    let isi_name = if t_md >= t_cd {
-        "ISI from modal bandwidth"
-    } else {
-        "ISI from chromatic dispersion"
-    };
-    let limited_by = [
-        ("attenuation", fibre_attenuation_db),
-        (isi_name, dispersion_penalty_db),
-        ("mode-partition noise", mpn_penalty_db),
-    ]
-    .into_iter()
-    .max_by(|a, b| a.1.total_cmp(&b.1))
-    .map(|(n, _)| n.to_string())
-    .unwrap_or_default();
-    Ok(LaneBudget {
-        length_m,
-        levels,
-        q,
-        tx_oma_minus_tdecq_dbm: family.tx_oma_minus_tdecq_min_dbm,
-        rx_sens_minus_secq_dbm: family.rx_sens_minus_secq_dbm,
-        power_budget_db,
-        connection_loss_db,
-        attenuation_db_per_m,
-        fibre_attenuation_db,
-        channel_il_db,
-        bw_cd_hz,
-        bw_md_hz,
-        tc_ref_s,
-        tc_s,
-        isi_center,
-        dispersion_penalty_db,
-        sigma_mpn,
-        mpn_penalty_db,
-        margin_db,
-        limited_by,
-    })
+    LaneModel::new(family, fibre, connection_loss_db)?.at(length_m)
 }
 
 #[cfg(test)]
@@ -358,14 +425,10 @@ mod tests {
         let p = Presets::embedded().unwrap();
         let find = |pmd: &str, fibre: &str| {
             let (fam, _) = p.optics.pmd(pmd).unwrap();
-            let c = crate::reach::aoc::OpticalMargin {
-                family: fam,
-                fibre: p.optics.fibre(fibre).unwrap(),
-                connection_loss_db: fam.connection_allocation_db,
-            };
-            let r = crate::reach::max_length(&c, 10_000.0, 0.01)
-                .unwrap()
-                .reach_m;
+            let f = p.optics.fibre(fibre).unwrap();
+            let (r, _) =
+                crate::reach::aoc::optical_reach(fam, f, fam.connection_allocation_db).unwrap();
+            let r = r.reach_m;
             (r, fam.reach_objective_m[fibre])
         };
         let (dr, obj) = find("400GBASE-DR4", "OS2");

@@ -9,9 +9,9 @@
 
 use rayon::prelude::*;
 
-use super::{Criterion, REACH_RESOLUTION_M, ReachRow, max_length};
+use super::{Criterion, REACH_RESOLUTION_M, Reach, ReachRow, max_length};
 use crate::error::Result;
-use crate::optical::budget::lane_budget;
+use crate::optical::budget::{LaneBudget, LaneModel};
 use crate::presets::Presets;
 use crate::presets::optics::{Fibre, OpticalFamily};
 
@@ -19,19 +19,28 @@ use crate::presets::optics::{Fibre, OpticalFamily};
 pub const AOC_SEARCH_MAX_M: f64 = 10_000.0;
 
 /// The optical margin of one lane as a reach criterion.
-pub struct OpticalMargin<'a> {
-    pub family: &'a OpticalFamily,
-    pub fibre: &'a Fibre,
-    pub connection_loss_db: f64,
-}
+pub struct OpticalMargin(pub LaneModel);
 
-impl Criterion for OpticalMargin<'_> {
+impl Criterion for OpticalMargin {
     fn name(&self) -> &str {
         "optical_margin"
     }
     fn margin_db(&self, length_m: f64) -> Result<f64> {
-        Ok(lane_budget(self.family, self.fibre, length_m, self.connection_loss_db)?.margin_db)
+        Ok(self.0.at(length_m)?.margin_db)
     }
+}
+
+/// The longest fibre of `family` over `fibre` with `connection_loss_db` at its ends (to
+/// [`REACH_RESOLUTION_M`], up to [`AOC_SEARCH_MAX_M`]), and the budget at that length.
+pub fn optical_reach(
+    family: &OpticalFamily,
+    fibre: &Fibre,
+    connection_loss_db: f64,
+) -> Result<(Reach, LaneBudget)> {
+    let c = OpticalMargin(LaneModel::new(family, fibre, connection_loss_db)?);
+    let reach = max_length(&c, AOC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
+    let at = c.0.at(reach.reach_m)?;
+    Ok((reach, at))
 }
 
 /// The AOC rows: every variant of every multimode optical family × every fibre it has a reach
@@ -52,13 +61,8 @@ pub fn aoc_table(presets: &Presets) -> Result<Vec<ReachRow>> {
     let conn = o.aoc.connection_loss_db;
     jobs.par_iter()
         .map(|&(fam, v, fibre, objective)| {
-            let c = OpticalMargin {
-                family: fam,
-                fibre,
-                connection_loss_db: conn,
-            };
-            let reach = max_length(&c, AOC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
-            let at_reach = lane_budget(fam, fibre, reach.reach_m, conn)?;
+            let model = LaneModel::new(fam, fibre, conn)?;
+            let (reach, at_reach) = optical_reach(fam, fibre, conn)?;
             Ok(ReachRow {
                 pmd: v.pmd.clone(),
                 clause: fam.clause.clone(),
@@ -69,13 +73,13 @@ pub fn aoc_table(presets: &Presets) -> Result<Vec<ReachRow>> {
                 lane_rate_gbps: v.port_speed_gbps / v.lanes as f64,
                 signalling_rate_gbd: fam.signalling_rate_gbd,
                 reach_m: reach.reach_m,
-                criterion: c.name().into(),
+                criterion: "optical_margin".into(),
                 limited_by: if reach.beyond_search {
                     "search range".into()
                 } else {
                     at_reach.limited_by.clone()
                 },
-                margin_db: c.margin_db(objective)?,
+                margin_db: model.at(objective)?.margin_db,
                 reach_objective_m: objective,
                 limit_grade: fam.grade.clone(),
                 limit_db: at_reach.power_budget_db,

@@ -126,7 +126,7 @@ pub fn figures(
     let f: Vec<f64> = thru.frequency_hz.to_vec();
     let il = thru.insertion_loss_db(1, 0)?.to_vec();
     let nyquist_hz = family.nyquist_hz();
-    let il_nyquist_db = il_at_db(thru, nyquist_hz)?;
+    let il_nyquist_db = interp_db(&f, &il, &[nyquist_hz])?[0];
     let band = family.fom_band_hz();
     let fit = ild::fitted_il(&f, &il, band)?;
     let weighting = ild::IldWeighting {

@@ -8,11 +8,10 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::error::{Error, Result};
-use crate::optical::budget::{LaneBudget, lane_budget};
+use crate::optical::budget::{LaneBudget, LaneModel, lane_budget};
 use crate::presets::Presets;
 use crate::presets::optics::{Fibre, OpticalFamily};
-use crate::reach::aoc::{AOC_SEARCH_MAX_M, OpticalMargin};
-use crate::reach::{REACH_RESOLUTION_M, max_length};
+use crate::reach::aoc::{AOC_SEARCH_MAX_M, optical_reach};
 
 /// Which PMD, fibre and kind of link.
 #[derive(Args, Debug)]
@@ -222,18 +221,13 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
 pub fn run_reach(a: ReachArgs) -> Result<ExitCode> {
     let r = Resolved::load(&a.link)?;
     let (fam, fibre, conn) = r.pick(&a.link)?;
-    let c = OpticalMargin {
-        family: fam,
-        fibre,
-        connection_loss_db: conn,
-    };
-    let reach = max_length(&c, AOC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
-    let at = lane_budget(fam, fibre, reach.reach_m, conn)?;
+    let model = LaneModel::new(fam, fibre, conn)?;
+    let (reach, at) = optical_reach(fam, fibre, conn)?;
     let objective = fam.reach_objective_m.get(&fibre.name).copied();
     let curve: Vec<(f64, f64)> = (0..=100)
         .map(|k| {
             let l = reach.reach_m.max(1.0) * 1.5 * k as f64 / 100.0;
-            lane_budget(fam, fibre, l, conn).map(|b| (l, b.margin_db))
+            model.at(l).map(|b| (l, b.margin_db))
         })
         .collect::<Result<_>>()?;
     if let Some(path) = &a.link.plot {
@@ -265,7 +259,7 @@ pub fn run_reach(a: ReachArgs) -> Result<ExitCode> {
             "beyond_search": reach.beyond_search,
             "limited_by": at.limited_by,
             "reach_objective_m": objective,
-            "margin_at_objective_db": match objective { Some(o) => json_num(lane_budget(fam, fibre, o, conn)?.margin_db), None => serde_json::Value::Null },
+            "margin_at_objective_db": match objective { Some(o) => json_num(model.at(o)?.margin_db), None => serde_json::Value::Null },
             "margin_curve": curve.iter().map(|(l, m)| serde_json::json!({"length_m": l, "margin_db": json_num(*m)})).collect::<Vec<_>>(),
             "grade": fam.grade,
         });
