@@ -112,9 +112,10 @@ fn lane_budgets(c: &mut Criterion) {
         },
     );
     let model = sireach::optical::budget::LaneModel::new(sr8, om4, 1.5).expect("model");
-    c.bench_function("lane budget: LaneModel::at (length-independent terms reused)", |b| {
-        b.iter(|| model.at(black_box(70.0)).expect("ok").margin_db)
-    });
+    c.bench_function(
+        "lane budget: LaneModel::at (length-independent terms reused)",
+        |b| b.iter(|| model.at(black_box(70.0)).expect("ok").margin_db),
+    );
     let pairs: Vec<_> = p
         .optics
         .families
