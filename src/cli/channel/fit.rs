@@ -38,9 +38,11 @@ pub struct FitArgs {
     /// Wire gauge of the cable (sets the conductor diameter of the model), AWG.
     #[arg(long)]
     awg: f64,
-    /// Fitting band, GHz (low high).
-    #[arg(long, num_args = 2, value_names = ["LO", "HI"], default_values_t = [1.0, 40.0])]
-    band_ghz: Vec<f64>,
+    /// Fitting band, GHz (low high). Default: 0.05 GHz up to the Nyquist frequency of --pmd
+    /// (the band that matters for that PMD; measured assemblies are often noise above it), or
+    /// up to 26.5625 GHz (100G/lane Nyquist) without --pmd, never beyond the data.
+    #[arg(long, num_args = 2, value_names = ["LO", "HI"])]
+    band_ghz: Option<Vec<f64>>,
     /// Predict the fitted cable assembly's loss at this length, m.
     #[arg(long)]
     at_length: Option<f64>,
@@ -66,10 +68,27 @@ pub fn run(a: FitArgs) -> Result<ExitCode> {
             a.awg
         )));
     }
-    let band = (a.band_ghz[0] * 1e9, a.band_ghz[1] * 1e9);
+    let family = a
+        .pmd
+        .as_deref()
+        .map(|p| CopperFamily::find(&presets.copper, p))
+        .transpose()?;
     let net = differential(&a.file, &PortPairing::parse(&a.pairing)?)?;
     let il = net.insertion_loss_db(1, 0)?.to_vec();
     let f = net.frequency_hz.to_vec();
+    let band = match &a.band_ghz {
+        Some(b) if b[0] < b[1] => (b[0] * 1e9, b[1] * 1e9),
+        Some(b) => {
+            return Err(Error::invalid(format!(
+                "--band-ghz {} {}: the low edge must be below the high edge",
+                b[0], b[1]
+            )));
+        }
+        None => {
+            let top = family.map_or(26.5625e9, |(fam, _)| fam.nyquist_hz());
+            (0.05e9, top.min(f.last().copied().unwrap_or(top)))
+        }
+    };
     let base = TwinaxParams::from_preset(&presets.twinax, a.awg);
     let fit = fit_twinax(
         &f,
@@ -80,11 +99,6 @@ pub fn run(a: FitArgs) -> Result<ExitCode> {
         &base,
     )
     .map_err(|e| e.with_file(&a.file))?;
-    let family = a
-        .pmd
-        .as_deref()
-        .map(|p| CopperFamily::find(&presets.copper, p))
-        .transpose()?;
     let nyquist = family.map(|(fam, _)| fam.nyquist_hz());
     // Predictions use the fitted per-metre polynomial itself (the measured cable's own loss),
     // which stays valid when the fitted K or tan δ are not those of a plausible twinax.
