@@ -307,7 +307,7 @@ fn plot_waterfall(
         Step::Spend("connections".into(), b.connection_loss_db),
         Step::Spend("fibre loss".into(), b.fibre_attenuation_db),
     ];
-    let mut closed = false;
+    let mut closed: Option<&str> = None;
     for (name, v) in [
         ("dispersion (ISI)", b.dispersion_penalty_db),
         ("MPN", b.mpn_penalty_db),
@@ -315,10 +315,10 @@ fn plot_waterfall(
         if v.is_finite() {
             steps.push(Step::Spend(name.into(), v));
         } else {
-            closed = true;
+            closed = Some(name);
         }
     }
-    if !closed {
+    if closed.is_none() {
         steps.push(Step::Result("margin".into(), b.margin_db));
     }
     let title = format!(
@@ -327,8 +327,8 @@ fn plot_waterfall(
         a.length,
         fibre.name,
         if a.link.aoc { " (AOC)" } else { "" },
-        if closed {
-            "the eye is closed".to_string()
+        if let Some(term) = closed {
+            format!("the eye is closed ({term} has no finite penalty)")
         } else {
             format!("margin {:+.2} dB", b.margin_db)
         }
