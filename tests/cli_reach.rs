@@ -22,11 +22,23 @@ fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON array");
-    // 48 DAC rows (12 PMDs × 4 gauges) and 26 AOC rows (the multimode PMDs × their fibres)
-    assert_eq!(rows.len(), 74);
-    let dac = rows.iter().filter(|r| r["medium"] == "dac").count();
-    let aoc = rows.iter().filter(|r| r["medium"] == "aoc").count();
-    assert_eq!((dac, aoc), (48, 26));
+    // 48 DAC rows (12 PMDs × 4 gauges), 27 AOC rows (the multimode PMDs × their fibres) and 32
+    // transceiver rows (those and the 5 single-mode PMDs on OS2)
+    let count = |m: &str| rows.iter().filter(|r| r["medium"] == m).count();
+    assert_eq!(
+        (count("dac"), count("aoc"), count("transceiver"), rows.len()),
+        (48, 27, 32, 107)
+    );
+    // copper and optical rows at every port speed from 100G to 1.6T; AOC (multimode) up to 800G,
+    // the fastest VCSEL PMD (802.3dj defines 200G/lane on single-mode fibre only)
+    let has = |medium: &str, speed: f64| {
+        rows.iter()
+            .any(|r| r["medium"] == medium && r["port_speed_gbps"].as_f64() == Some(speed))
+    };
+    for speed in [100.0, 200.0, 400.0, 800.0, 1600.0] {
+        assert!(has("dac", speed) && has("transceiver", speed), "{speed} G");
+        assert_eq!(has("aoc", speed), speed < 1600.0, "{speed} G");
+    }
     for r in &rows {
         for k in [
             "pmd",
@@ -47,7 +59,7 @@ fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
     let only: Vec<Value> =
         serde_json::from_slice(&reach(&["--json", "--medium", "aoc"]).stdout).unwrap();
     assert!(
-        only.len() == 26
+        only.len() == 27
             && only
                 .iter()
                 .all(|r| r["medium"] == "aoc" && r["criterion"] == "optical_margin")
@@ -61,6 +73,20 @@ fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
     };
     assert!(aoc_reach("400GBASE-SR8", "OM4") > aoc_reach("400GBASE-SR8", "OM3"));
     assert!(aoc_reach("100GBASE-SR4", "OM4") > aoc_reach("400GBASE-SR4", "OM4"));
+    // a transceiver pays the connection allocation an AOC saves: shorter on the same fibre
+    let xcvr: Vec<Value> =
+        serde_json::from_slice(&reach(&["--json", "--medium", "transceiver"]).stdout).unwrap();
+    let xcvr_reach = |pmd: &str, fibre: &str| {
+        xcvr.iter()
+            .find(|r| r["pmd"] == pmd && r["variant"] == fibre)
+            .and_then(|r| r["reach_m"].as_f64())
+            .unwrap()
+    };
+    assert!(xcvr_reach("400GBASE-SR8", "OM4") < aoc_reach("400GBASE-SR8", "OM4"));
+    // single mode runs out of power, not bandwidth, past its 500 m objective
+    let dr8 = xcvr.iter().find(|r| r["pmd"] == "1.6TBASE-DR8").unwrap();
+    assert_eq!(dr8["limited_by"], "attenuation");
+    assert!(dr8["reach_m"].as_f64().unwrap() > 500.0, "{dr8}");
     let get = |pmd: &str, awg: &str| {
         rows.iter()
             .find(|r| r["pmd"] == pmd && r["variant"] == awg)

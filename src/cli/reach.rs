@@ -20,9 +20,12 @@ use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, TableOptions, dac_table_with};
 /// text and are flagged. AOC rows: the longest fibre whose optical lane budget (power budget
 /// less internal coupling, fibre attenuation, dispersion and mode-partition penalties; see
 /// `sireach optical budget --help`) stays positive, for the multimode PMDs of data/optics.
+/// Transceiver rows: every optical PMD (multimode and single-mode, up to 1.6TBASE-DR8) as
+/// pluggable transceivers over patch-corded fibre, paying the IEEE connection allocation.
 ///
 /// Examples:
 ///   sireach reach --medium aoc
+///   sireach reach --medium transceiver --json
 ///   sireach reach
 ///   sireach reach --json > reach.json
 ///   sireach reach --csv > reach.csv
@@ -50,7 +53,8 @@ pub struct ReachArgs {
     /// per row).
     #[arg(long)]
     checks: bool,
-    /// Which media to list: passive copper (dac), active optical cables (aoc) or both.
+    /// Which media to list: passive copper (dac), active optical cables (aoc), pluggable
+    /// optical transceivers with patch-corded fibre (transceiver), or all.
     #[arg(long, value_enum, default_value_t = Medium::All)]
     medium: Medium,
 }
@@ -59,6 +63,7 @@ pub struct ReachArgs {
 enum Medium {
     Dac,
     Aoc,
+    Transceiver,
     All,
 }
 
@@ -74,11 +79,15 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
             d.display().to_string()
         });
     let mut rows = Vec::new();
-    if a.medium != Medium::Aoc {
+    let want = |m: Medium| a.medium == m || a.medium == Medium::All;
+    if want(Medium::Dac) {
         rows.extend(dac_rows(&presets, a.checks, &source)?);
     }
-    if a.medium != Medium::Dac {
+    if want(Medium::Aoc) {
         rows.extend(crate::reach::aoc::aoc_table(&presets)?);
+    }
+    if want(Medium::Transceiver) {
+        rows.extend(crate::reach::aoc::transceiver_table(&presets)?);
     }
     emit(&a, &presets, &rows)
 }
@@ -163,24 +172,32 @@ fn csv(rows: &[ReachRow]) -> String {
 
 fn table(rows: &[ReachRow], presets: &Presets) -> String {
     let dac: Vec<ReachRow> = rows.iter().filter(|r| r.medium == "dac").cloned().collect();
-    let aoc: Vec<ReachRow> = rows.iter().filter(|r| r.medium == "aoc").cloned().collect();
     let mut out = String::new();
     if !dac.is_empty() {
         out += &dac_table_text(&dac, presets);
     }
-    if !aoc.is_empty() {
-        if !out.is_empty() {
-            out.push('\n');
+    for medium in ["aoc", "transceiver"] {
+        let these: Vec<ReachRow> = rows
+            .iter()
+            .filter(|r| r.medium == medium)
+            .cloned()
+            .collect();
+        if !these.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out += &optical_table_text(&these, medium, presets);
         }
-        out += &aoc_table_text(&aoc, presets);
     }
     out
 }
 
-fn aoc_table_text(rows: &[ReachRow], presets: &Presets) -> String {
-    let mut out = String::from(
-        "Active optical cable reach by optical margin (lane budget of the PMD, no patch connectors)\n\n",
-    );
+fn optical_table_text(rows: &[ReachRow], medium: &str, presets: &Presets) -> String {
+    let mut out = String::from(if medium == "aoc" {
+        "Active optical cable reach by optical margin (lane budget of the PMD, no patch connectors)\n\n"
+    } else {
+        "Optical transceiver reach by optical margin (lane budget of the PMD, IEEE connection allocation)\n\n"
+    });
     let _ = writeln!(
         out,
         "{:<14} {:>5} {:>6} {:>9} {:>5} {:>9} {:>9} {:>10}  {:<12} limited by",
@@ -217,10 +234,17 @@ fn aoc_table_text(rows: &[ReachRow], presets: &Presets) -> String {
         out,
         "\n* transmitter/receiver values not verified against the standard (grade C or M): see data/optics/*.toml"
     );
+    let coupling = if medium == "aoc" {
+        format!(
+            "the AOC's {} dB internal coupling instead of the 1.5 dB/2.75 dB connection allocations",
+            presets.optics.aoc.connection_loss_db
+        )
+    } else {
+        "the IEEE connection allocation (1.5 dB MMF, 2.75 dB SMF)".to_string()
+    };
     let _ = writeln!(
         out,
-        "budget: (OMA − TDECQ)min − (sensitivity − SECQ); margin at the IEEE objective length with the AOC's {} dB internal coupling instead of the {} dB/{} dB connection allocations (sireach model, grade M: optical::budget).",
-        presets.optics.aoc.connection_loss_db, 1.5, 2.75
+        "budget: (OMA − TDECQ)min − (sensitivity − SECQ); margin at the IEEE objective length with {coupling} (sireach model, grade M: optical::budget)."
     );
     out
 }

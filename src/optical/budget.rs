@@ -45,6 +45,8 @@ const K_MPN: f64 = 0.3;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LaneBudget {
     pub length_m: f64,
+    /// The lane's wavelength (the worst lane's, for a family on several wavelengths), nm.
+    pub wavelength_nm: f64,
     pub levels: u32,
     pub q: f64,
     pub tx_oma_minus_tdecq_dbm: f64,
@@ -172,10 +174,49 @@ pub fn sub_eye_opening(isi: f64, levels: u32) -> f64 {
     m * isi - (m - 1.0)
 }
 
-/// The length-independent part of a lane budget, computed once ([`LaneModel::new`]); the
-/// budget at any length is then [`LaneModel::at`] (a reach search evaluates many lengths).
+/// The length-independent part of a PMD's lane budget, computed once ([`LaneModel::new`]);
+/// the budget at any length is then [`LaneModel::at`] (a reach search evaluates many lengths).
+/// A family with lanes on several wavelengths (SR4.2: 850 and 910 nm) is as good as its worst
+/// lane, so the model holds one [`WavelengthModel`] per wavelength and reports the worst.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneModel {
+    lanes: Vec<WavelengthModel>,
+}
+
+impl LaneModel {
+    /// `family` over `fibre` with `connection_loss_db` at the ends, at each of the family's
+    /// wavelengths. Errors: a target BER or level count out of range, a multimode attenuation
+    /// not specified at 850 nm, a multimode fibre with no modal bandwidth at a wavelength.
+    pub fn new(
+        family: &OpticalFamily,
+        fibre: &Fibre,
+        connection_loss_db: f64,
+    ) -> Result<LaneModel> {
+        let lanes = family
+            .wavelengths_nm()
+            .map(|nm| WavelengthModel::new(family, fibre, connection_loss_db, nm))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(LaneModel { lanes })
+    }
+
+    /// The budget of the worst lane (least margin) over `length_m` of fibre. Errors: a
+    /// negative or non-finite length.
+    pub fn at(&self, length_m: f64) -> Result<LaneBudget> {
+        let mut worst: Option<LaneBudget> = None;
+        for lane in &self.lanes {
+            let b = lane.at(length_m)?;
+            if worst.as_ref().is_none_or(|w| b.margin_db < w.margin_db) {
+                worst = Some(b);
+            }
+        }
+        worst.ok_or_else(|| Error::invalid("an optical family with no wavelength"))
+    }
+}
+
+/// One wavelength's lane of a [`LaneModel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WavelengthModel {
+    wavelength_nm: f64,
     levels: u32,
     q: f64,
     rate_baud: f64,
@@ -194,19 +235,19 @@ pub struct LaneModel {
     rx_sens_minus_secq_dbm: f64,
 }
 
-impl LaneModel {
-    /// `family` over `fibre` with `connection_loss_db` at the ends. Errors: a target BER or
-    /// level count out of range, a multimode attenuation not specified at 850 nm.
+impl WavelengthModel {
+    /// `family`'s lane at `wavelength_nm` over `fibre` with `connection_loss_db` at the ends.
     pub fn new(
         family: &OpticalFamily,
         fibre: &Fibre,
         connection_loss_db: f64,
-    ) -> Result<LaneModel> {
+        wavelength_nm: f64,
+    ) -> Result<WavelengthModel> {
         let levels = 1u32 << family.bits_per_symbol;
         let q = q_for_ber(family.target_ber, levels)?;
         let rate_baud = family.signalling_rate_baud();
         let ui_s = 1.0 / rate_baud;
-        let lambda = family.wavelength_nm * 1e-9;
+        let lambda = wavelength_nm * 1e-9;
         let spectral_width_m = family.rms_spectral_width_nm * 1e-9;
         let spec = fibre.attenuation_db_per_km * 1e-3;
         let attenuation_db_per_m = if fibre.kind == "mmf" {
@@ -225,7 +266,8 @@ impl LaneModel {
         let t_tx_s = terms::tx_rise_1090_s(family.tx_t2080_ps * 1e-12);
         let t_rx_s = terms::rise_time_from_bandwidth_s(RX_C, family.rx_bw_over_fb * rate_baud);
         let tc_ref_s = terms::rss(&[t_tx_s, t_rx_s]);
-        let mut m = LaneModel {
+        let mut m = WavelengthModel {
+            wavelength_nm,
             levels,
             q,
             rate_baud,
@@ -233,7 +275,7 @@ impl LaneModel {
             spectral_width_m,
             d1: terms::dispersion_d1_s_per_m2(s0, fibre.u0_nm * 1e-9, lambda),
             d2: terms::dispersion_d2_s_per_m2(s0, spectral_width_m),
-            emb_hz_m: fibre.emb_mhz_km_at(family.wavelength_nm).map(|e| e * 1e9),
+            emb_hz_m: fibre.emb_mhz_km_at(wavelength_nm)?.map(|e| e * 1e9),
             t_tx_s,
             t_rx_s,
             tc_ref_s,
@@ -257,7 +299,7 @@ impl LaneModel {
         }
     }
 
-    /// The budget over `length_m` of fibre. Errors: a negative or non-finite length.
+    /// This lane's budget over `length_m` of fibre. Errors: a negative or non-finite length.
     pub fn at(&self, length_m: f64) -> Result<LaneBudget> {
         if !(length_m.is_finite() && length_m >= 0.0) {
             return Err(Error::invalid(format!(
@@ -304,6 +346,7 @@ impl LaneModel {
         .unwrap_or_default();
         Ok(LaneBudget {
             length_m,
+            wavelength_nm: self.wavelength_nm,
             levels: self.levels,
             q: self.q,
             tx_oma_minus_tdecq_dbm: self.tx_oma_minus_tdecq_dbm,
@@ -413,6 +456,40 @@ mod tests {
             (alpha - 3.5e-3).abs() < 1e-4,
             "the MMF model gives 3.5 dB/km at 850 nm: {alpha}"
         );
+    }
+
+    #[test]
+    fn a_two_wavelength_family_is_as_good_as_its_worst_lane() {
+        // SR4.2 on OM5: each wavelength alone, then the family; the family's margin is the
+        // smaller at every length, and the 910 nm lane sees less modal bandwidth
+        // (OM5: 4700 MHz·km at 850 nm, about 3401 at 910 nm)
+        let p = Presets::embedded().unwrap();
+        let (fam, _) = p.optics.pmd("400GBASE-SR4.2").unwrap();
+        let om5 = p.optics.fibre("OM5").unwrap();
+        let both = LaneModel::new(fam, om5, 0.0).unwrap();
+        let one = |nm| WavelengthModel::new(fam, om5, 0.0, nm).unwrap();
+        let (l850, l910) = (one(850.0), one(910.0));
+        for len in [0.0, 50.0, 100.0, 150.0] {
+            let (a, b, w) = (
+                l850.at(len).unwrap(),
+                l910.at(len).unwrap(),
+                both.at(len).unwrap(),
+            );
+            assert_eq!(w.margin_db, a.margin_db.min(b.margin_db), "{len} m");
+            let worse = if a.margin_db <= b.margin_db {
+                850.0
+            } else {
+                910.0
+            };
+            assert_eq!(w.wavelength_nm, worse);
+            if len > 0.0 {
+                assert!(b.bw_md_hz < a.bw_md_hz, "{len} m");
+            }
+        }
+        // OM4 has no bandwidth at 910 nm: no silent guess
+        let om4 = p.optics.fibre("OM4").unwrap();
+        let e = LaneModel::new(fam, om4, 0.0).unwrap_err().to_string();
+        assert!(e.contains("910"), "{e}");
     }
 
     #[test]

@@ -279,10 +279,15 @@ mod tests {
         // optics: every family's objectives name known fibres; OM5 EMB between 850 and 953 nm
         assert_eq!(p.optics.fibres.len(), 4);
         let om5 = p.optics.fibre("om5").unwrap();
-        assert_eq!(om5.emb_mhz_km_at(850.0), Some(4700.0));
-        assert_eq!(om5.emb_mhz_km_at(953.0), Some(2470.0));
-        assert!((om5.emb_mhz_km_at(901.5).unwrap() - 3585.0).abs() < 1e-9);
-        assert_eq!(p.optics.fibre("OS2").unwrap().emb_mhz_km_at(1311.0), None);
+        let emb = |f: &str, nm: f64| p.optics.fibre(f).unwrap().emb_mhz_km_at(nm);
+        assert_eq!(om5.emb_mhz_km_at(850.0).unwrap(), Some(4700.0));
+        assert_eq!(om5.emb_mhz_km_at(953.0).unwrap(), Some(2470.0));
+        assert!((om5.emb_mhz_km_at(901.5).unwrap().unwrap() - 3585.0).abs() < 1e-9);
+        assert_eq!(emb("OS2", 1311.0).unwrap(), None);
+        // OM4 is specified at 850 nm: held over an 850 nm VCSEL's window, not at 910 nm
+        assert_eq!(emb("OM4", 863.0).unwrap(), Some(4700.0));
+        let e = emb("OM4", 910.0).unwrap_err().to_string();
+        assert!(e.contains("OM4") && e.contains("910"), "{e}");
         let (f, v) = p.optics.pmd("400gbase-sr8").unwrap();
         assert_eq!((v.lanes, f.signalling_rate_gbd), (8, 26.5625));
         assert!(

@@ -28,21 +28,41 @@ pub struct Fibre {
 
 impl Fibre {
     /// Effective modal bandwidth at `wavelength_nm`, MHz·km: linear between the tabulated
-    /// points, held flat beyond them; `None` for single-mode fibre.
-    pub fn emb_mhz_km_at(&self, wavelength_nm: f64) -> Option<f64> {
+    /// points (a model estimate between specified wavelengths), held flat for up to
+    /// [`EMB_WINDOW_NM`] beyond them (a VCSEL's wavelength window around its nominal);
+    /// `Ok(None)` for single-mode fibre. Errors: a multimode fibre with no bandwidth specified
+    /// near `wavelength_nm` (OM3 and OM4 are specified at 850 nm only).
+    pub fn emb_mhz_km_at(&self, wavelength_nm: f64) -> Result<Option<f64>> {
         let p = &self.emb_mhz_km;
-        let (first, last) = (p.first()?, p.last()?);
+        let (Some(first), Some(last)) = (p.first(), p.last()) else {
+            return Ok(None);
+        };
+        if wavelength_nm < first[0] - EMB_WINDOW_NM || wavelength_nm > last[0] + EMB_WINDOW_NM {
+            return Err(Error::invalid(format!(
+                "fibre {} has no effective modal bandwidth specified near {wavelength_nm} nm (its table covers {}-{} nm)",
+                self.name, first[0], last[0]
+            )));
+        }
         if wavelength_nm <= first[0] {
-            return Some(first[1]);
+            return Ok(Some(first[1]));
         }
         if wavelength_nm >= last[0] {
-            return Some(last[1]);
+            return Ok(Some(last[1]));
         }
-        let i = p.windows(2).position(|w| wavelength_nm <= w[1][0])?;
+        let i = p
+            .windows(2)
+            .position(|w| wavelength_nm <= w[1][0])
+            .unwrap_or(p.len() - 2);
         let (a, b) = (p[i], p[i + 1]);
-        Some(a[1] + (b[1] - a[1]) * (wavelength_nm - a[0]) / (b[0] - a[0]))
+        Ok(Some(
+            a[1] + (b[1] - a[1]) * (wavelength_nm - a[0]) / (b[0] - a[0]),
+        ))
     }
 }
+
+/// How far beyond its tabulated wavelengths a fibre's modal bandwidth is held flat, nm: the
+/// 840-860 nm window of an 850 nm VCSEL (Cl 95/138) around a specification at 850 nm.
+pub const EMB_WINDOW_NM: f64 = 15.0;
 
 /// An optical PMD family (one clause, one lane rate) with its reference transmitter/receiver.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -55,6 +75,10 @@ pub struct OpticalFamily {
     pub fec: String,
     pub target_ber: f64,
     pub wavelength_nm: f64,
+    /// Wavelengths of the family's other lanes (BiDi/SWDM, e.g. 910 nm of SR4.2), nm: the link
+    /// is as good as its worst wavelength.
+    #[serde(default)]
+    pub other_wavelengths_nm: Vec<f64>,
     pub rms_spectral_width_nm: f64,
     pub tx_oma_min_dbm: f64,
     /// TDEC (NRZ) or TDECQ (PAM4) maximum, dB.
@@ -83,6 +107,11 @@ pub struct OpticalFamily {
 }
 
 impl OpticalFamily {
+    /// Every lane wavelength, nm: the nominal first.
+    pub fn wavelengths_nm(&self) -> impl Iterator<Item = f64> + '_ {
+        std::iter::once(self.wavelength_nm).chain(self.other_wavelengths_nm.iter().copied())
+    }
+
     /// Signalling rate, Bd.
     pub fn signalling_rate_baud(&self) -> f64 {
         self.signalling_rate_gbd * 1e9

@@ -2,10 +2,15 @@
 //! lane budget ([`crate::optical::budget`]) with the AOC's internal connection loss instead of
 //! the IEEE allocation (`data/optics/aoc.toml`).
 //!
-//! The table's AOCs are the multimode (VCSEL) families, the AOCs the market sells. A
-//! single-mode family sealed as an AOC has nothing but attenuation to stop it (several km with
-//! these budgets, longer than any cable is made); [`OpticalMargin`] still answers for it
-//! (`sireach optical reach --pmd 400GBASE-DR4 --fibre OS2 --aoc`).
+//! Two kinds of optical row ([`OpticalMedium`]):
+//! * `aoc`: the multimode (VCSEL) families sealed with their fibre, the AOCs the market sells.
+//!   A single-mode family sealed as an AOC has nothing but attenuation to stop it (kilometres
+//!   with these budgets, longer than any cable is made), so it is not an AOC row;
+//!   [`optical_reach`] still answers for it (`sireach optical reach --pmd 400GBASE-DR4 --fibre
+//!   OS2 --aoc`).
+//! * `transceiver`: every family (multimode and single-mode, the only optical PMDs 802.3dj
+//!   defines at 200G/lane) as pluggable transceivers over patch-corded fibre, paying the IEEE
+//!   connection allocation (1.5 dB MMF, 2.75 dB SMF).
 
 use rayon::prelude::*;
 
@@ -43,30 +48,60 @@ pub fn optical_reach(
     Ok((reach, at))
 }
 
+/// Which optical rows: sealed AOCs or pluggable transceivers with patch connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpticalMedium {
+    Aoc,
+    Transceiver,
+}
+
+impl OpticalMedium {
+    /// The row's `medium`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OpticalMedium::Aoc => "aoc",
+            OpticalMedium::Transceiver => "transceiver",
+        }
+    }
+}
+
 /// The AOC rows: every variant of every multimode optical family × every fibre it has a reach
 /// objective on, in parallel.
 pub fn aoc_table(presets: &Presets) -> Result<Vec<ReachRow>> {
+    optical_table(presets, OpticalMedium::Aoc)
+}
+
+/// The transceiver rows: every variant of every optical family × every fibre it has a reach
+/// objective on, with the family's IEEE connection allocation, in parallel.
+pub fn transceiver_table(presets: &Presets) -> Result<Vec<ReachRow>> {
+    optical_table(presets, OpticalMedium::Transceiver)
+}
+
+fn optical_table(presets: &Presets, medium: OpticalMedium) -> Result<Vec<ReachRow>> {
     let o = &presets.optics;
     let mut jobs = Vec::new();
     for fam in &o.families {
         for v in &fam.variants {
             for (fibre, objective) in &fam.reach_objective_m {
                 let fibre = o.fibre(fibre)?;
-                if fibre.kind == "mmf" {
+                if medium == OpticalMedium::Transceiver || fibre.kind == "mmf" {
                     jobs.push((fam, v, fibre, *objective));
                 }
             }
         }
     }
-    let conn = o.aoc.connection_loss_db;
     jobs.par_iter()
         .map(|&(fam, v, fibre, objective)| {
+            let conn = match medium {
+                OpticalMedium::Aoc => o.aoc.connection_loss_db,
+                OpticalMedium::Transceiver => fam.connection_allocation_db,
+            };
             let model = LaneModel::new(fam, fibre, conn)?;
             let (reach, at_reach) = optical_reach(fam, fibre, conn)?;
             Ok(ReachRow {
                 pmd: v.pmd.clone(),
                 clause: fam.clause.clone(),
-                medium: "aoc".into(),
+                medium: medium.name().into(),
                 variant: fibre.name.clone(),
                 port_speed_gbps: v.port_speed_gbps,
                 lanes: v.lanes,

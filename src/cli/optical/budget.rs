@@ -153,28 +153,10 @@ fn ghz(hz: f64) -> String {
     }
 }
 
-fn json_num(v: f64) -> serde_json::Value {
-    if v.is_finite() {
-        serde_json::json!(v)
-    } else {
-        serde_json::json!(if v > 0.0 { "inf" } else { "-inf" })
-    }
-}
-
+/// JSON has no infinity: a closed eye's infinite penalties and margin are `null`, as in
+/// `sireach reach --json` and `sireach optical link-model --json` (serde_json's own rule).
 fn budget_json(b: &LaneBudget) -> Result<serde_json::Value> {
-    let mut v = serde_json::to_value(b).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
-    if let Some(o) = v.as_object_mut() {
-        for (k, x) in [
-            ("bw_cd_hz", b.bw_cd_hz),
-            ("bw_md_hz", b.bw_md_hz),
-            ("dispersion_penalty_db", b.dispersion_penalty_db),
-            ("mpn_penalty_db", b.mpn_penalty_db),
-            ("margin_db", b.margin_db),
-        ] {
-            o.insert(k.into(), json_num(x));
-        }
-    }
-    Ok(v)
+    serde_json::to_value(b).map_err(|e| Error::invalid(format!("JSON: {e}")))
 }
 
 pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
@@ -190,6 +172,7 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
         v["fibre"] = serde_json::json!(fibre.name);
         v["aoc"] = serde_json::json!(a.link.aoc);
         v["grade"] = serde_json::json!(fam.grade);
+        v["eye_closed"] = serde_json::json!(!b.margin_db.is_finite());
         println!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| Error::invalid(format!("JSON: {e}")))?
@@ -206,6 +189,14 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
             fam.signalling_rate_gbd,
             fam.target_ber
         );
+        if !fam.other_wavelengths_nm.is_empty() {
+            let all: Vec<String> = fam.wavelengths_nm().map(|w| format!("{w}")).collect();
+            println!(
+                "  lanes at {} nm: the budget of the worst, at {} nm",
+                all.join(" and "),
+                b.wavelength_nm
+            );
+        }
         print!("{}", waterfall(&b));
         println!(
             "  values graded {} (data/optics); the budget structure is a sireach model (grade M)",
@@ -259,8 +250,8 @@ pub fn run_reach(a: ReachArgs) -> Result<ExitCode> {
             "beyond_search": reach.beyond_search,
             "limited_by": at.limited_by,
             "reach_objective_m": objective,
-            "margin_at_objective_db": match objective { Some(o) => json_num(model.at(o)?.margin_db), None => serde_json::Value::Null },
-            "margin_curve": curve.iter().map(|(l, m)| serde_json::json!({"length_m": l, "margin_db": json_num(*m)})).collect::<Vec<_>>(),
+            "margin_at_objective_db": match objective { Some(o) => serde_json::json!(model.at(o)?.margin_db), None => serde_json::Value::Null },
+            "margin_curve": curve.iter().map(|(l, m)| serde_json::json!({"length_m": l, "margin_db": m})).collect::<Vec<_>>(),
             "grade": fam.grade,
         });
         println!(

@@ -23,7 +23,7 @@ pub enum OpticalCmd {
     /// at the Tx-mask corners, MPN σ and penalty, RIN variance and penalty, the cross term, the
     /// total penalty (centre, corners) and the margin = Tx OMA − Rx sensitivity − connector loss −
     /// total. Reach is the length where the margin reaches zero. A closed eye prints inf penalties
-    /// and a -inf margin.
+    /// and a -inf margin (null in --json: JSON has no infinity).
     ///
     /// Examples:
     ///   sireach optical link-model --inputs ../shared/optical/linkmodel_10gepbud.toml --length-km 0.4
