@@ -370,6 +370,40 @@ impl WavelengthModel {
     }
 }
 
+/// A budget against the clause's own power budget table, where the family's preset has one
+/// (the NRZ tables, e.g. 802.3bm Table 95-8: power budget = channel insertion loss + allocation
+/// for penalties): do the model's penalties at this length, with the transmitter's TDEC(Q)
+/// allowance, fit inside the allocation for penalties, and the model's channel insertion loss
+/// inside the clause's?
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AllocationCheck {
+    pub power_budget_db: f64,
+    pub allocation_for_penalties_db: f64,
+    /// TDEC(Q) allowance + the fibre's dispersion penalty + mode-partition noise, dB.
+    pub penalties_db: f64,
+    pub penalties_fit: bool,
+    pub channel_il_max_db: f64,
+    pub channel_il_db: f64,
+    pub channel_il_fits: bool,
+}
+
+/// [`AllocationCheck`] of budget `b` of `family`; `None` when the preset has no allocation.
+pub fn allocation_check(family: &OpticalFamily, b: &LaneBudget) -> Option<AllocationCheck> {
+    let (power_budget_db, allocation_for_penalties_db) =
+        (family.power_budget_db?, family.allocation_for_penalties_db?);
+    let penalties_db =
+        family.tx_dispersion_allowance_db + b.dispersion_penalty_db + b.mpn_penalty_db;
+    Some(AllocationCheck {
+        power_budget_db,
+        allocation_for_penalties_db,
+        penalties_db,
+        penalties_fit: penalties_db <= allocation_for_penalties_db,
+        channel_il_max_db: family.channel_il_max_db,
+        channel_il_db: b.channel_il_db,
+        channel_il_fits: b.channel_il_db <= family.channel_il_max_db,
+    })
+}
+
 /// The lane budget of `family` over `length_m` of `fibre` with `connection_loss_db` at the
 /// ends ([`LaneModel::new`] then [`LaneModel::at`]).
 pub fn lane_budget(
@@ -456,6 +490,33 @@ mod tests {
             (alpha - 3.5e-3).abs() < 1e-4,
             "the MMF model gives 3.5 dB/km at 850 nm: {alpha}"
         );
+    }
+
+    #[test]
+    fn penalties_at_the_objective_fit_the_clause_allocation() {
+        // 100GBASE-SR4 (Table 95-8, values C): power budget 8.2 dB = channel IL 1.9 dB +
+        // allocation for penalties 6.3 dB. At the 100 m OM4 objective with the 1.5 dB connection
+        // allocation the model spends IL 1.5 + 0.35 = 1.85 dB, and TDEC 4.3 dB plus its fibre
+        // penalties (about 1 dB) stay inside the 6.3 dB.
+        let p = Presets::embedded().unwrap();
+        let (fam, _) = p.optics.pmd("100GBASE-SR4").unwrap();
+        let om4 = p.optics.fibre("OM4").unwrap();
+        let b = lane_budget(fam, om4, 100.0, fam.connection_allocation_db).unwrap();
+        let c = allocation_check(fam, &b).expect("Cl 95 has a power budget table");
+        assert_eq!(
+            c.power_budget_db,
+            c.channel_il_max_db + c.allocation_for_penalties_db
+        );
+        let expect = fam.tx_dispersion_allowance_db + b.dispersion_penalty_db + b.mpn_penalty_db;
+        assert_eq!(c.penalties_db, expect);
+        assert!(c.penalties_fit && c.channel_il_fits, "{c:?}");
+        assert!((c.channel_il_db - (1.5 + 0.1 * b.attenuation_db_per_m * 1e3)).abs() < 1e-12);
+        // past the objective the penalties grow out of the allocation
+        let far = lane_budget(fam, om4, 300.0, fam.connection_allocation_db).unwrap();
+        assert!(!allocation_check(fam, &far).unwrap().penalties_fit);
+        // the PAM4 presets carry no allocation table (their values were not found)
+        let (sr8, _) = p.optics.pmd("400GBASE-SR8").unwrap();
+        assert!(allocation_check(sr8, &b).is_none());
     }
 
     #[test]

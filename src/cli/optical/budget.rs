@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::error::{Error, Result};
-use crate::optical::budget::{LaneBudget, LaneModel, lane_budget};
+use crate::optical::budget::{LaneBudget, LaneModel, allocation_check, lane_budget};
 use crate::presets::Presets;
 use crate::presets::optics::{Fibre, OpticalFamily};
 use crate::reach::aoc::{AOC_SEARCH_MAX_M, optical_reach};
@@ -173,6 +173,7 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
         v["aoc"] = serde_json::json!(a.link.aoc);
         v["grade"] = serde_json::json!(fam.grade);
         v["eye_closed"] = serde_json::json!(!b.margin_db.is_finite());
+        v["ieee_allocation"] = serde_json::json!(allocation_check(fam, &b));
         println!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| Error::invalid(format!("JSON: {e}")))?
@@ -198,6 +199,18 @@ pub fn run_budget(a: BudgetArgs) -> Result<ExitCode> {
             );
         }
         print!("{}", waterfall(&b));
+        if let Some(c) = allocation_check(fam, &b) {
+            println!(
+                "  clause table: penalties (TDEC(Q) {:.2} + dispersion + MPN) {:.2} dB of the {:.2} dB allocation ({}); channel IL {:.2} of {:.2} dB ({})",
+                fam.tx_dispersion_allowance_db,
+                c.penalties_db,
+                c.allocation_for_penalties_db,
+                if c.penalties_fit { "fits" } else { "exceeds" },
+                c.channel_il_db,
+                c.channel_il_max_db,
+                if c.channel_il_fits { "fits" } else { "exceeds" },
+            );
+        }
         println!(
             "  values graded {} (data/optics); the budget structure is a sireach model (grade M)",
             fam.grade
