@@ -28,7 +28,8 @@
 //! - [`touchstone`]: reading and writing Touchstone 1.x/2.x.
 //!
 //! Beside `channel` (copper), [`optical`] holds the optical link budgets (the IEEE example link
-//! model).
+//! model) and [`signal`] the transmitted signals and pulse responses; above them [`serdes`]
+//! (equalisers) and then [`eye`] (statistical and time-domain eyes).
 //!
 //! At the top, beside each other: [`reach`] (link reach from the channel models) and [`plot`]
 //! (charts of them as SVG or PNG); nothing below depends on either.
@@ -36,6 +37,7 @@
 pub mod channel;
 pub mod cli;
 pub mod error;
+pub mod eye;
 pub mod kernels;
 pub mod memory;
 pub mod network;
@@ -43,6 +45,8 @@ pub mod optical;
 pub mod plot;
 pub mod presets;
 pub mod reach;
+pub mod serdes;
+pub mod signal;
 pub mod touchstone;
 
 /// Parallelism for a computation, as an argument (faer style) rather than a global.
