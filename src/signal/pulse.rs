@@ -278,6 +278,131 @@ pub fn regrid(frequency_hz: &[f64], h: &[Complex64], grid_hz: &[f64]) -> Result<
     Ok(out)
 }
 
+/// A channel on the system grid (steps 1–3), planned once: the pulse response through any
+/// further filter (a CTLE candidate, say) is then one inverse FFT ([`ChannelGrid::pulse`]).
+pub struct ChannelGrid {
+    /// Symbol rate, Bd.
+    pub baud: f64,
+    /// The options it was built with.
+    pub opts: PulseOptions,
+    /// Grid frequencies `k·Δf`, Hz.
+    pub grid_hz: Vec<f64>,
+    /// `H·H_t·H_r` on the grid.
+    pub h: Vec<Complex64>,
+    c2r: std::sync::Arc<dyn realfft::ComplexToReal<f64>>,
+}
+
+impl ChannelGrid {
+    /// `h` on `frequency_hz` at `baud`, re-gridded and filtered (steps 1–3).
+    pub fn new(
+        frequency_hz: &[f64],
+        h: &[Complex64],
+        baud: f64,
+        opts: &PulseOptions,
+    ) -> Result<ChannelGrid> {
+        let n = grid_len(baud, opts)?;
+        let dt = 1.0 / (baud * opts.samples_per_ui as f64);
+        let df = 1.0 / (n as f64 * dt);
+        let grid_hz: Vec<f64> = (0..=n / 2).map(|k| k as f64 * df).collect();
+        let mut spec = regrid(frequency_hz, h, &grid_hz)?;
+        for (z, &f) in spec.iter_mut().zip(&grid_hz) {
+            if let Some(tr) = opts.tx_rise_s {
+                *z *= tx_filter(f, tr);
+            }
+            if let Some(fr) = opts.rx_bandwidth_hz {
+                *z *= rx_filter(f, fr);
+            }
+        }
+        let c2r = RealFftPlanner::<f64>::new().plan_fft_inverse(n);
+        Ok(ChannelGrid {
+            baud,
+            opts: opts.clone(),
+            grid_hz,
+            h: spec,
+            c2r,
+        })
+    }
+
+    /// Samples in the time window.
+    pub fn len(&self) -> usize {
+        2 * (self.grid_hz.len() - 1)
+    }
+
+    /// Whether the grid is empty (never, once built).
+    pub fn is_empty(&self) -> bool {
+        self.grid_hz.is_empty()
+    }
+
+    /// The pulse response through `filter(f)` as well (steps 4–6).
+    pub fn pulse(&self, filter: impl Fn(f64) -> Complex64) -> Result<PulseResponse> {
+        let n = self.len();
+        let m = self.opts.samples_per_ui;
+        let ui = 1.0 / self.baud;
+        let dt = ui / m as f64;
+        let mut spec: Vec<Complex64> = self
+            .h
+            .iter()
+            .zip(&self.grid_hz)
+            .map(|(z, &f)| z * filter(f))
+            .collect();
+        // a real signal: the DC and Nyquist bins are real
+        spec[0].im = 0.0;
+        if let Some(last) = spec.last_mut() {
+            last.im = 0.0;
+        }
+        let mut impulse = self.c2r.make_output_vec();
+        self.c2r
+            .process(&mut spec, &mut impulse)
+            .map_err(|e| Error::invalid(format!("inverse FFT: {e}")))?;
+        let scale = 1.0 / n as f64;
+        impulse.iter_mut().for_each(|v| *v *= scale);
+        let total: f64 = impulse.iter().map(|v| v * v).sum();
+        let tail: f64 = impulse[n - n / 20..].iter().map(|v| v * v).sum();
+        let wrap_energy_fraction = if total > 0.0 { tail / total } else { 0.0 };
+        let mut step = Vec::with_capacity(n);
+        let mut acc = 0.0;
+        for v in &impulse {
+            acc += v;
+            step.push(acc);
+        }
+        // pulse[i] = step[i] − step[i − M]
+        let pulse_full: Vec<f64> = (0..n)
+            .map(|i| step[i] - if i >= m { step[i - m] } else { 0.0 })
+            .collect();
+        let (peak, peak_v) = pulse_full
+            .iter()
+            .enumerate()
+            .fold((0, f64::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+        if !(peak_v.is_finite() && peak_v > 0.0) {
+            return Err(Error::invalid(
+                "the channel passes no positive pulse (its response is zero or inverted)",
+            ));
+        }
+        let start = peak.saturating_sub(self.opts.pre_ui * m);
+        let thresh = self.opts.truncate_rel * peak_v;
+        let last = (peak..n)
+            .rev()
+            .find(|&i| pulse_full[i].abs() > thresh)
+            .unwrap_or(peak);
+        let end = (last + m + 1).min(n);
+        Ok(PulseResponse {
+            pulse: Sampled {
+                ui_s: ui,
+                samples_per_ui: m,
+                v: pulse_full[start..end].to_vec(),
+            },
+            peak_index: peak - start,
+            t0_s: start as f64 * dt,
+            wrap_energy_fraction,
+            step: Sampled {
+                ui_s: ui,
+                samples_per_ui: m,
+                v: step,
+            },
+        })
+    }
+}
+
 /// The pulse response of the differential transfer function `h` (on `frequency_hz`) at `baud`
 /// symbols per second, by steps 1–6 of the module doc.
 pub fn pulse_response(
@@ -286,77 +411,7 @@ pub fn pulse_response(
     baud: f64,
     opts: &PulseOptions,
 ) -> Result<PulseResponse> {
-    let n = grid_len(baud, opts)?;
-    let m = opts.samples_per_ui;
-    let ui = 1.0 / baud;
-    let dt = ui / m as f64;
-    let df = 1.0 / (n as f64 * dt);
-    let grid: Vec<f64> = (0..=n / 2).map(|k| k as f64 * df).collect();
-    let mut spec = regrid(frequency_hz, h, &grid)?;
-    for (z, &f) in spec.iter_mut().zip(&grid) {
-        if let Some(tr) = opts.tx_rise_s {
-            *z *= tx_filter(f, tr);
-        }
-        if let Some(fr) = opts.rx_bandwidth_hz {
-            *z *= rx_filter(f, fr);
-        }
-    }
-    // a real signal: the DC and Nyquist bins are real
-    spec[0].im = 0.0;
-    if let Some(last) = spec.last_mut() {
-        last.im = 0.0;
-    }
-    let mut planner = RealFftPlanner::<f64>::new();
-    let c2r = planner.plan_fft_inverse(n);
-    let mut impulse = c2r.make_output_vec();
-    c2r.process(&mut spec, &mut impulse)
-        .map_err(|e| Error::invalid(format!("inverse FFT: {e}")))?;
-    let scale = 1.0 / n as f64;
-    impulse.iter_mut().for_each(|v| *v *= scale);
-    let total: f64 = impulse.iter().map(|v| v * v).sum();
-    let tail: f64 = impulse[n - n / 20..].iter().map(|v| v * v).sum();
-    let wrap_energy_fraction = if total > 0.0 { tail / total } else { 0.0 };
-    let mut step = Vec::with_capacity(n);
-    let mut acc = 0.0;
-    for v in &impulse {
-        acc += v;
-        step.push(acc);
-    }
-    // pulse[i] = step[i] − step[i − M]
-    let pulse_full: Vec<f64> = (0..n)
-        .map(|i| step[i] - if i >= m { step[i - m] } else { 0.0 })
-        .collect();
-    let (peak, peak_v) = pulse_full
-        .iter()
-        .enumerate()
-        .fold((0, f64::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
-    if !(peak_v.is_finite() && peak_v > 0.0) {
-        return Err(Error::invalid(
-            "the channel passes no positive pulse (its response is zero or inverted)",
-        ));
-    }
-    let start = peak.saturating_sub(opts.pre_ui * m);
-    let thresh = opts.truncate_rel * peak_v;
-    let last = (peak..n)
-        .rev()
-        .find(|&i| pulse_full[i].abs() > thresh)
-        .unwrap_or(peak);
-    let end = (last + m + 1).min(n);
-    Ok(PulseResponse {
-        pulse: Sampled {
-            ui_s: ui,
-            samples_per_ui: m,
-            v: pulse_full[start..end].to_vec(),
-        },
-        peak_index: peak - start,
-        t0_s: start as f64 * dt,
-        wrap_energy_fraction,
-        step: Sampled {
-            ui_s: ui,
-            samples_per_ui: m,
-            v: step,
-        },
-    })
+    ChannelGrid::new(frequency_hz, h, baud, opts)?.pulse(|_| Complex64::new(1.0, 0.0))
 }
 
 /// The differential transfer function of a channel: S21 of a 2-port, or SDD21 of a 4-port
