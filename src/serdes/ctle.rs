@@ -55,7 +55,7 @@ impl Ctle {
     /// The family's candidates: `g_DC` from 0 down to `g_dc_min_db` in `step_db`, each with
     /// every `g_DC2` in `g_dc2_db`.
     pub fn grid(baud: f64, g_dc_min_db: f64, step_db: f64, g_dc2_db: &[f64]) -> Result<Vec<Ctle>> {
-        if !(step_db > 0.0 && g_dc_min_db <= 0.0 && g_dc_min_db >= -40.0) {
+        if !(step_db > 0.0 && (-40.0..=0.0).contains(&g_dc_min_db)) {
             return Err(Error::invalid(format!(
                 "a CTLE grid runs from 0 dB down to at most -40 dB in a positive step, found {g_dc_min_db} dB in {step_db} dB"
             )));

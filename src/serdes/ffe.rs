@@ -22,7 +22,7 @@ impl Ffe {
     pub fn transmitter(pre: &[f64], post: &[f64], c0_min: f64) -> Result<Ffe> {
         let side: f64 = pre.iter().chain(post).map(|c| c.abs()).sum();
         let c0 = 1.0 - side;
-        if !(c0 >= c0_min) {
+        if c0.is_nan() || c0 < c0_min {
             return Err(Error::invalid(format!(
                 "transmitter FFE: the cursor 1 − Σ|c(k)| = {c0} is below its minimum {c0_min}"
             )));

@@ -155,7 +155,10 @@ fn search_one(grid: &ChannelGrid, s: &EqSearch, ctle: Option<Ctle>, var_a: f64) 
 
 /// Search `s` on `grid` (module doc) and return the best setting with its equalised pulse.
 pub fn optimise(grid: &ChannelGrid, s: &EqSearch, par: Par) -> Result<Equalised> {
-    if s.levels.len() < 2 || !(s.amplitude_v > 0.0) || !(s.eta0_v2_per_hz >= 0.0) {
+    if s.levels.len() < 2
+        || !(s.amplitude_v.is_finite() && s.amplitude_v > 0.0)
+        || !(s.eta0_v2_per_hz.is_finite() && s.eta0_v2_per_hz >= 0.0)
+    {
         return Err(Error::invalid(format!(
             "an equaliser search needs ≥ 2 levels, a positive amplitude and a non-negative noise density (found {} levels, {} V, {} V²/Hz)",
             s.levels.len(),
