@@ -204,3 +204,79 @@ fn ticks_and_ranges_are_round() {
         "{lo} {hi}"
     );
 }
+
+#[test]
+fn eye_bathtub_and_pulse_charts_draw_what_they_are_given() {
+    // an ideal PAM4 eye: three diamonds; a density with a bright band at +1 V
+    let diamond = |c: f64| -> Contour {
+        (0..=20)
+            .map(|k| {
+                let t = -0.5 + k as f64 / 20.0;
+                let h = (1.0 / 3.0) * (1.0 - 2.0 * t.abs());
+                (t, c - h, c + h)
+            })
+            .collect()
+    };
+    let mut density = vec![vec![0.0; 50]; 40];
+    for col in &mut density {
+        col[49] = 100.0;
+    }
+    let eye = EyeChart {
+        title: "eye".into(),
+        density: Some(density),
+        t_range_ui: (-0.5, 0.5),
+        v_range_v: (-1.1, 1.1),
+        contours: vec![(
+            1e-4,
+            vec![diamond(-2.0 / 3.0), diamond(0.0), diamond(2.0 / 3.0)],
+        )],
+    };
+    let p = tmp("eye.png");
+    eye_chart(&eye, &p).unwrap();
+    let (w, h, px) = decode(&p);
+    assert_eq!((w, h), (1100, 800));
+    // the density's colour (viridis top, yellow) and the contours (white over it) are drawn
+    assert!(px.iter().any(|c| c[0] > 240 && c[1] > 220 && c[2] < 60));
+    let bad = EyeChart {
+        t_range_ui: (0.5, -0.5),
+        ..eye.clone()
+    };
+    assert!(eye_chart(&bad, &tmp("bad.png")).is_err());
+    let tub = BathtubChart {
+        title: "bathtub".into(),
+        x_label: "phase (UI)".into(),
+        curves: vec![(
+            "middle".into(),
+            (0..=40)
+                .map(|k| {
+                    let x = -0.5 + k as f64 / 40.0;
+                    (x, (-(0.3 - x.abs()).max(0.0) * 80.0).exp().min(0.5))
+                })
+                .collect(),
+        )],
+        target: Some(1e-4),
+        floor: 1e-15,
+    };
+    let p = tmp("tub.svg");
+    bathtub_chart(&tub, &p).unwrap();
+    let svg = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        svg.contains("target 1e-4") && svg.contains("middle") && svg.contains("log10(probability)")
+    );
+    let pulse = PulseChart {
+        title: "pulse".into(),
+        curves: vec![(
+            "eq".into(),
+            vec![-1.0, 0.0, 1.0, 2.0],
+            vec![0.0, 0.3, 0.1, 0.0],
+        )],
+        cursors: vec![(0.0, 0.3), (1.0, 0.1)],
+    };
+    let p = tmp("pulse.svg");
+    pulse_chart(&pulse, &p).unwrap();
+    assert!(
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .contains("cursors (1 per UI)")
+    );
+}
