@@ -2,6 +2,7 @@
 //! computation lives in the library; this module only reads arguments, calls it, and prints.
 
 mod channel;
+mod eye;
 mod optical;
 mod reach;
 mod touchstone;
@@ -31,6 +32,7 @@ enum Command {
     #[command(subcommand)]
     Optical(optical::OpticalCmd),
     Reach(reach::ReachArgs),
+    Eye(eye::EyeArgs),
 }
 
 /// Run the command line; errors are printed as `error: …` with their file position.
@@ -41,6 +43,7 @@ pub fn main() -> ExitCode {
         Command::Channel(cmd) => channel::run(cmd),
         Command::Optical(cmd) => optical::run(cmd),
         Command::Reach(a) => reach::run(a),
+        Command::Eye(a) => eye::run(a),
     };
     match result {
         Ok(code) => code,

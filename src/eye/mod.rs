@@ -9,3 +9,4 @@
 
 pub mod statistical;
 pub mod time_domain;
+pub mod link;
