@@ -104,7 +104,7 @@ pub fn symbols_from_bits(bits: &[u8], n_levels: usize) -> Result<Vec<u8>> {
     match n_levels {
         2 => Ok(bits.to_vec()),
         4 => {
-            if bits.len() % 2 != 0 {
+            if !bits.len().is_multiple_of(2) {
                 return Err(Error::invalid(format!(
                     "PAM4 takes bits in pairs; {} bits is odd",
                     bits.len()

@@ -220,9 +220,9 @@ mod tests {
         let mut f = Vec::new();
         let mut d = 2;
         while d * d <= m {
-            if m % d == 0 {
+            if m.is_multiple_of(d) {
                 f.push(d);
-                while m % d == 0 {
+                while m.is_multiple_of(d) {
                     m /= d;
                 }
             }
