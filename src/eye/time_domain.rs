@@ -25,7 +25,7 @@ mod measure;
 mod receiver;
 mod waveform;
 
-pub use histogram::EyeHistogram;
+pub use histogram::{EyeHistogram, MAX_CELLS};
 pub use jittered::{MAX_OFFSET_UI, waveform_with_jitter};
 pub use measure::{TdEye, measure};
 pub use receiver::{add_noise, apply_dfe};

@@ -1,7 +1,8 @@
 //! Transmitter clock jitter as one time offset per symbol edge: random jitter (Gaussian),
 //! periodic jitter (a sinusoid) and duty-cycle distortion (even and odd edges apart), after the
-//! jitter taxonomy of INCITS TR-35-2004 (Fibre Channel MJSQ, §5) and M. P. Li, *Jitter, Noise,
-//! and Signal Integrity at High-Speed* (Prentice Hall, 2007), ch. 2.
+//! jitter taxonomy of INCITS TR-35-2004 (Fibre Channel Methodologies for Jitter and Signal
+//! Quality Specification, MJSQ) and M. P. Li, *Jitter, Noise, and Signal Integrity at
+//! High-Speed* (Prentice Hall, 2007).
 //!
 //! Edge `k` (the start of symbol `k`, nominally at `k·UI`) is sent at `k·UI + τ_k`, with
 //!
@@ -13,7 +14,9 @@
 //!
 //! The Gaussian draws come from ChaCha8 (`rand::rngs::ChaCha8Rng`) seeded with the caller's
 //! `u64` and rand_distr's ziggurat normal sampler: the same seed gives the same offsets on every
-//! platform and run.
+//! platform and run. Jitter and receiver noise (`eye::time_domain::add_noise`) draw from
+//! different ChaCha streams ([`JITTER_STREAM`], [`NOISE_STREAM`]), so one seed used for both
+//! still gives independent jitter and noise.
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -23,6 +26,12 @@ use crate::error::{Error, Result};
 
 /// The most offsets one call returns (2^28).
 pub const MAX_SYMBOLS: usize = 1 << 28;
+
+/// The ChaCha stream of the transmitter's random jitter.
+pub const JITTER_STREAM: u64 = 1;
+
+/// The ChaCha stream of the receiver's noise.
+pub const NOISE_STREAM: u64 = 2;
 
 /// Transmitter jitter: the parameters of `τ_k` (module doc). Times in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -73,7 +82,7 @@ impl TxJitter {
         }
         let mut tau = vec![0.0; n_symbols];
         if self.rj_rms_s > 0.0 {
-            fill_gaussian(&mut tau, self.rj_rms_s, self.seed);
+            fill_gaussian(&mut tau, self.rj_rms_s, self.seed, JITTER_STREAM);
         }
         let w = 2.0 * std::f64::consts::PI * self.pj_frequency_hz * ui_s;
         let half_dcd = self.dcd_s / 2.0;
@@ -88,9 +97,10 @@ impl TxJitter {
 }
 
 /// Adds `rms ·` independent standard normal draws to each element of `out` (ChaCha8 seeded with
-/// `seed`, module doc). The caller checks `rms`.
-pub(crate) fn fill_gaussian(out: &mut [f64], rms: f64, seed: u64) {
+/// `seed`, on `stream`; module doc). The caller checks `rms`.
+pub(crate) fn fill_gaussian(out: &mut [f64], rms: f64, seed: u64, stream: u64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
     for x in out.iter_mut() {
         let g: f64 = rng.sample(StandardNormal);
         *x += rms * g;

@@ -247,7 +247,7 @@ mod tests {
     }
 
     /// Primitive over GF(2): x has order exactly 2^n − 1 modulo the polynomial (Lidl &
-    /// Niederreiter, Finite Fields, Thm 3.16). The period of every such LFSR follows from this,
+    /// Niederreiter, *Finite Fields*, ch. 3, order of a polynomial). The period of every such LFSR follows from this,
     /// without running PRBS31's 2^31 − 1 steps.
     #[test]
     fn every_polynomial_is_primitive() {

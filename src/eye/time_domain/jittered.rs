@@ -8,8 +8,8 @@
 //!
 //! which for `τ = 0` is the pulse-response sum with `p(t) = s(t) − s(t − UI)` (the usual
 //! superposition of steps; e.g. Li, *Jitter, Noise, and Signal Integrity at High-Speed*,
-//! ch. 10). Jitter changes the edge times only, so this is exact for jitter of any size: no
-//! small-jitter linearisation.
+//! Prentice Hall 2007). Jitter changes the edge times only, so this is exact for jitter of any
+//! size: no small-jitter linearisation.
 //!
 //! Between samples `s` is interpolated linearly; before `t = 0` it is 0 and past its last sample
 //! it holds the last value (the response has settled). The interpolation is exact for a

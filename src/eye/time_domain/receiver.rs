@@ -1,8 +1,8 @@
 //! What the receiver does to the waveform before the slicer: a decision-feedback equaliser with
 //! ideal decisions, and additive Gaussian noise.
 //!
-//! DFE (e.g. Hall & Heck, *Advanced Signal Integrity for High-Speed Digital Designs*, Wiley 2009,
-//! §12.3): the slicer's past decisions, weighted by the taps `b_j` (V, `j = 1..N`), are
+//! DFE (e.g. Hall & Heck, *Advanced Signal Integrity for High-Speed Digital Designs*, Wiley
+//! 2009, on equalisation; IEEE 802.3 Annex 93A models the same ideal-decision DFE in COM): the slicer's past decisions, weighted by the taps `b_j` (V, `j = 1..N`), are
 //! subtracted from the waveform. Here the decisions are the transmitted symbols (ideal
 //! decisions: error propagation, a wrong decision feeding back, is ignored), and the feedback for
 //! symbol `k`, `Σ_j b_j a_{k−j}`, is held over that symbol's UI: the `M` samples centred on its
@@ -12,7 +12,7 @@
 
 use super::check_waveform_shape;
 use crate::error::{Error, Result};
-use crate::signal::jitter::fill_gaussian;
+use crate::signal::jitter::{NOISE_STREAM, fill_gaussian};
 
 /// Subtracts the DFE feedback `Σ_j taps_v[j−1] a_{k−j}` over each symbol's UI (module doc).
 /// `waveform` holds `symbols.len() × samples_per_ui` samples; `cursor_index` is the sample of
@@ -53,8 +53,9 @@ pub fn apply_dfe(
 }
 
 /// Adds independent Gaussian noise of `rms_v` (V) to every sample, seeded with `seed`
-/// (ChaCha8, reproducible; `signal::jitter`). The noise is white at the sample rate: any one
-/// sampling phase sees rms `rms_v`.
+/// (ChaCha8, reproducible; on its own stream, so independent of jitter drawn with the same seed:
+/// `signal::jitter`). The noise is white at the sample rate: any one sampling phase sees rms
+/// `rms_v`.
 /// Errors: `rms_v` negative or not finite.
 pub fn add_noise(waveform: &mut [f64], rms_v: f64, seed: u64) -> Result<()> {
     if !(rms_v.is_finite() && rms_v >= 0.0) {
@@ -63,7 +64,7 @@ pub fn add_noise(waveform: &mut [f64], rms_v: f64, seed: u64) -> Result<()> {
         )));
     }
     if rms_v > 0.0 {
-        fill_gaussian(waveform, rms_v, seed);
+        fill_gaussian(waveform, rms_v, seed, NOISE_STREAM);
     }
     Ok(())
 }
@@ -99,6 +100,19 @@ mod tests {
         let mut b = vec![0.0; 100_000];
         add_noise(&mut b, 0.01, 3).expect("ok");
         assert_eq!(a, b);
+        // the same seed's jitter is another stream: uncorrelated with this noise
+        let j = crate::signal::jitter::TxJitter {
+            rj_rms_s: 0.01,
+            seed: 3,
+            ..Default::default()
+        }
+        .offsets(a.len(), 1.0)
+        .expect("ok");
+        let corr = a.iter().zip(&j).map(|(x, y)| x * y).sum::<f64>() / (a.len() as f64 * 1e-4);
+        assert!(
+            corr.abs() < 5.0 / (a.len() as f64).sqrt(),
+            "correlation {corr}"
+        );
         assert!(add_noise(&mut b, -1.0, 3).is_err());
         assert!(add_noise(&mut b, f64::NAN, 3).is_err());
     }
