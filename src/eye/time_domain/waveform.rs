@@ -13,10 +13,10 @@
 //!
 //! Measured (`benches/eye.rs`: 10^6 PAM4 symbols, a 200-UI pulse, M = 32, one core of a shared
 //! machine): 76–80 ms with planning and allocation; `N` from 1024 to 8192 within 5 % of each
-//! other (the model picks 2048), 512 and 16384 about 15 % slower. A third of the time is the
-//! transposition into time order, which writes the 256 MB output; the output is allocated with
-//! huge-page advice (`crate::memory`), without which its first-touch page faults cost as much
-//! again.
+//! other (the model picks 2048), 512 and 16384 about 15 % slower. About a quarter of the time
+//! is the transposition into time order, which writes the 256 MB output; the output is
+//! allocated with huge-page advice (`crate::memory`), without which its first-touch page faults
+//! cost as much again.
 
 use std::sync::Arc;
 
