@@ -131,7 +131,9 @@ fn baud(a: &EyeArgs, bits: u32) -> Result<f64> {
         }
     };
     if !(b.is_finite() && b > 0.0) {
-        return Err(Error::invalid(format!("the symbol rate must be positive, found {b} Bd")));
+        return Err(Error::invalid(format!(
+            "the symbol rate must be positive, found {b} Bd"
+        )));
     }
     Ok(b)
 }
@@ -190,7 +192,10 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
     let bits = if a.nrz { 1 } else { 2 };
     let baud = baud(&a, bits)?;
     if !(a.ber > 0.0 && a.ber < 0.5) {
-        return Err(Error::invalid(format!("--ber must be in (0, 0.5), found {}", a.ber)));
+        return Err(Error::invalid(format!(
+            "--ber must be in (0, 0.5), found {}",
+            a.ber
+        )));
     }
     let rx_ffe = match &a.rx_ffe {
         None => None,
@@ -198,7 +203,9 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
             let v = parse_list(t, "--rx-ffe")?;
             match v.as_slice() {
                 [n] if *n >= 1.0 && n.fract() == 0.0 => Some((*n as usize, 0)),
-                [n, p] if *n >= 1.0 && n.fract() == 0.0 && p.fract() == 0.0 && *p >= 0.0 && p < n => {
+                [n, p]
+                    if *n >= 1.0 && n.fract() == 0.0 && p.fract() == 0.0 && *p >= 0.0 && p < n =>
+                {
                     Some((*n as usize, *p as usize))
                 }
                 _ => {
@@ -284,7 +291,10 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
         elapsed * 1e3
     );
     match q.ctle {
-        Some(c) => println!("  CTLE        g_DC {} dB, g_DC2 {} dB", c.g_dc_db, c.g_dc2_db),
+        Some(c) => println!(
+            "  CTLE        g_DC {} dB, g_DC2 {} dB",
+            c.g_dc_db, c.g_dc2_db
+        ),
         None => println!("  CTLE        off"),
     }
     println!("  Tx FFE      {:?} (cursor at {})", q.tx.taps, q.tx.n_pre);
@@ -302,7 +312,11 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
         q.noise_rms_v * 1e3,
         q.fom_db
     );
-    let names: &[&str] = if e.heights_v.len() == 3 { &["lower", "middle", "upper"] } else { &["eye"] };
+    let names: &[&str] = if e.heights_v.len() == 3 {
+        &["lower", "middle", "upper"]
+    } else {
+        &["eye"]
+    };
     for (i, (hgt, w)) in e.heights_v.iter().zip(&e.widths_ui).enumerate() {
         let name = names.get(i).copied().unwrap_or("eye");
         println!(

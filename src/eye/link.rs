@@ -48,7 +48,9 @@ pub fn link_eye(
     par: Par,
 ) -> Result<LinkEye> {
     let grid = ChannelGrid::new(frequency_hz, h, setup.baud, &setup.pulse)?;
-    let wrap_energy_fraction = grid.pulse(|_| Complex64::new(1.0, 0.0))?.wrap_energy_fraction;
+    let wrap_energy_fraction = grid
+        .pulse(|_| Complex64::new(1.0, 0.0))?
+        .wrap_energy_fraction;
     let equalised = optimise(&grid, &setup.search, par)?;
     let s = &setup.search;
     let inputs = StatEyeInputs {

@@ -7,6 +7,6 @@
 //! - [`time_domain`]: bit-by-bit simulation of a symbol sequence through the pulse response, its
 //!   2-D eye histogram, and the eye height and width per PAM4 eye measured on it.
 
+pub mod link;
 pub mod statistical;
 pub mod time_domain;
-pub mod link;

@@ -44,6 +44,19 @@ impl Ctle {
     pub fn response(&self, f_hz: f64) -> Complex64 {
         let g1 = 10f64.powf(self.g_dc_db / 20.0);
         let g2 = 10f64.powf(self.g_dc2_db / 20.0);
+        self.response_with_gains(f_hz, g1, g2)
+    }
+
+    /// `H_ctf` at every frequency of `f_hz` (the gains converted once).
+    pub fn responses(&self, f_hz: &[f64]) -> Vec<Complex64> {
+        let g1 = 10f64.powf(self.g_dc_db / 20.0);
+        let g2 = 10f64.powf(self.g_dc2_db / 20.0);
+        f_hz.iter()
+            .map(|&f| self.response_with_gains(f, g1, g2))
+            .collect()
+    }
+
+    fn response_with_gains(&self, f_hz: f64, g1: f64, g2: f64) -> Complex64 {
         let j = |x: f64| Complex64::new(0.0, x);
         let num = (g1 + j(f_hz / self.f_z_hz)) * (g2 + j(f_hz / self.f_lf_hz));
         let den = (1.0 + j(f_hz / self.f_p1_hz))

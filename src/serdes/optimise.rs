@@ -15,7 +15,7 @@ use super::ctle::Ctle;
 use super::ffe::Ffe;
 use crate::Par;
 use crate::error::{Error, Result};
-use crate::signal::pulse::{ChannelGrid, Sampled, rx_filter};
+use crate::signal::pulse::{ChannelGrid, Sampled};
 
 /// What to search.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,19 +78,27 @@ struct Best {
 }
 
 fn search_one(grid: &ChannelGrid, s: &EqSearch, ctle: Option<Ctle>, var_a: f64) -> Result<Best> {
-    let rx_bw = grid.opts.rx_bandwidth_hz;
-    let hctf = |f: f64| ctle.map_or(Complex64::new(1.0, 0.0), |c| c.response(f));
+    let hc: Vec<Complex64> = match ctle {
+        Some(c) => c.responses(&grid.grid_hz),
+        None => vec![Complex64::new(1.0, 0.0); grid.grid_hz.len()],
+    };
     let df = grid.grid_hz.get(1).copied().unwrap_or(0.0);
     let noise_in: f64 = s.eta0_v2_per_hz
         * df
         * grid
             .grid_hz
             .iter()
-            .map(|&f| {
-                (rx_bw.map_or(Complex64::new(1.0, 0.0), |fr| rx_filter(f, fr)) * hctf(f)).norm_sqr()
+            .zip(&hc)
+            .map(|(&f, c)| {
+                // |H_r|² of the 4th-order Butterworth is 1/(1 + (f/f_r)⁸)
+                let r2 = grid
+                    .opts
+                    .rx_bandwidth_hz
+                    .map_or(1.0, |fr| 1.0 / (1.0 + (f / fr).powi(8)));
+                r2 * c.norm_sqr()
             })
             .sum::<f64>();
-    let base = grid.pulse(hctf)?;
+    let base = grid.pulse_times(&hc)?;
     let m = base.pulse.samples_per_ui;
     let txs = if s.tx.is_empty() {
         vec![Ffe::identity()]
@@ -106,6 +114,8 @@ fn search_one(grid: &ChannelGrid, s: &EqSearch, ctle: Option<Ctle>, var_a: f64) 
         noise_var: noise_in,
         evaluated: 0,
     };
+    let (mut h, mut ha, mut hb, mut slope) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut cbuf = Vec::new();
     for tx in &txs {
         let mut p = tx.apply(&base.pulse);
         p.v.iter_mut().for_each(|v| *v *= s.amplitude_v);
@@ -113,33 +123,33 @@ fn search_one(grid: &ChannelGrid, s: &EqSearch, ctle: Option<Ctle>, var_a: f64) 
         let lo = peak.saturating_sub(m / 2);
         let hi = (peak + m / 2).min(p.v.len() - 1);
         for phase in (lo..=hi).step_by(s.phase_step.max(1)) {
-            let (h, d) = per_ui(&p.v, m, phase);
+            let d = phase / m;
+            strided(&p.v, m, phase, &mut h);
             // slope per UI by central difference over ±1 sample
-            let (ha, _) = per_ui(&p.v, m, (phase + 1).min(p.v.len() - 1));
-            let (hb, _) = per_ui(&p.v, m, phase.saturating_sub(1));
-            let slope: Vec<f64> = ha
-                .iter()
-                .zip(&hb)
-                .map(|(a, b)| (a - b) * m as f64 / 2.0)
-                .collect();
+            strided(&p.v, m, (phase + 1).min(p.v.len() - 1), &mut ha);
+            strided(&p.v, m, phase.saturating_sub(1), &mut hb);
+            slope.clear();
+            slope.extend(ha.iter().zip(&hb).map(|(a, b)| (a - b) * m as f64 / 2.0));
             let extra = s.terms.variance(&h, &slope, var_a);
-            let (c, dc, rx, noise_var) = match s.rx_ffe {
+            let (dc, rx, noise_var) = match s.rx_ffe {
                 Some((n, n_pre)) => {
                     let w = mmse_ffe(&h, d, n, n_pre, s.dfe_taps, var_a, noise_in)?;
-                    let mut c = vec![0.0; h.len() + n - 1];
+                    cbuf.clear();
+                    cbuf.resize(h.len() + n - 1, 0.0);
                     for (k, wk) in w.taps.iter().enumerate() {
                         for (i, hi) in h.iter().enumerate() {
-                            c[i + k] += wk * hi;
+                            cbuf[i + k] += wk * hi;
                         }
                     }
                     let g: f64 = w.taps.iter().map(|x| x * x).sum();
-                    (c, d + n_pre, Some(w), noise_in * g)
+                    (d + n_pre, Some(w), noise_in * g)
                 }
-                None => (h, d, None, noise_in),
+                None => (d, None, noise_in),
             };
+            let c: &[f64] = if rx.is_some() { &cbuf } else { &h };
             let h0 = c[dc];
             let dfe = dfe_taps(h0, &c[dc + 1..], s.dfe_taps, &s.dfe_limits);
-            let fom = fom_db(&c, dc, &dfe, var_a, noise_var + extra);
+            let fom = fom_db(c, dc, &dfe, var_a, noise_var + extra);
             best.evaluated += 1;
             if h0 > 0.0 && fom > best.fom {
                 best.fom = fom;
@@ -151,6 +161,12 @@ fn search_one(grid: &ChannelGrid, s: &EqSearch, ctle: Option<Ctle>, var_a: f64) 
         }
     }
     Ok(best)
+}
+
+/// `v` every `m` samples from the phase of `index` into `out` (no allocation once warm).
+fn strided(v: &[f64], m: usize, index: usize, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(v.iter().skip(index % m).step_by(m));
 }
 
 /// Search `s` on `grid` (module doc) and return the best setting with its equalised pulse.

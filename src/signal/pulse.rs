@@ -335,16 +335,34 @@ impl ChannelGrid {
 
     /// The pulse response through `filter(f)` as well (steps 4–6).
     pub fn pulse(&self, filter: impl Fn(f64) -> Complex64) -> Result<PulseResponse> {
-        let n = self.len();
-        let m = self.opts.samples_per_ui;
-        let ui = 1.0 / self.baud;
-        let dt = ui / m as f64;
-        let mut spec: Vec<Complex64> = self
+        let spec: Vec<Complex64> = self
             .h
             .iter()
             .zip(&self.grid_hz)
             .map(|(z, &f)| z * filter(f))
             .collect();
+        self.pulse_of_spectrum(spec)
+    }
+
+    /// The pulse response through a filter given on the grid (`filter[k]` at `grid_hz[k]`),
+    /// for callers that evaluate the filter once for several uses.
+    pub fn pulse_times(&self, filter: &[Complex64]) -> Result<PulseResponse> {
+        if filter.len() != self.h.len() {
+            return Err(Error::invalid(format!(
+                "a filter on the grid needs {} values, found {}",
+                self.h.len(),
+                filter.len()
+            )));
+        }
+        let spec: Vec<Complex64> = self.h.iter().zip(filter).map(|(a, b)| a * b).collect();
+        self.pulse_of_spectrum(spec)
+    }
+
+    fn pulse_of_spectrum(&self, mut spec: Vec<Complex64>) -> Result<PulseResponse> {
+        let n = self.len();
+        let m = self.opts.samples_per_ui;
+        let ui = 1.0 / self.baud;
+        let dt = ui / m as f64;
         // a real signal: the DC and Nyquist bins are real
         spec[0].im = 0.0;
         if let Some(last) = spec.last_mut() {
