@@ -11,7 +11,8 @@
 //! * the residual ISI `X(φ) = Σ_{k≠0} a_k·r_k(φ)`, `a_k` independent and uniform over the
 //!   symbol levels, as a PMF on a grid of `bin_v` (default `min(h_0/1000, 10 µV)`, COM's
 //!   93A.1.7.1 note 1); a cursor too small to move any of its deltas off bin 0 is not
-//!   convolved, its mean and variance join the Gaussian part instead of being dropped;
+//!   convolved, its mean and variance join the Gaussian part instead of being dropped (COM
+//!   also drops every cursor below `10⁻³·A_s`; here all the others are convolved);
 //! * jitter through the pulse's slopes `h'_k(φ)` (central difference, V/UI, 93A-28) combined as
 //!   COM does, `σ_J² = (σ_RJ² + A_DD²)·σ_X²·Σ_k h_J²(k)` (Annex 93A.1.6, as PyChOpMarg 3.4.0
 //!   computes it): here `s(φ)² = E[(Σ_k a_k·h'_k(φ))²]` over every cursor (`σ_X²·Σ h'_k²` for
