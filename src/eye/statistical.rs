@@ -7,16 +7,19 @@
 //! The model, at phase `φ` (samples from the main cursor `c`, `M` samples per UI):
 //! * cursors `h_k(φ) = v[c + φ + k·M]`, pre- and post-cursors alike, zero outside the pulse;
 //!   the DFE taps `b_j = clip(h_j(0)/h_0(0), ±limit_j)·h_0(0)` (93A-26) are set at `φ = 0` and
-//!   held, so the residual post-cursor at `φ` is `h_j(φ) − b_j` ([`isi`]);
+//!   held, so the residual post-cursor at `φ` is `h_j(φ) − b_j` (in `isi.rs`);
 //! * the residual ISI `X(φ) = Σ_{k≠0} a_k·r_k(φ)`, `a_k` independent and uniform over the
 //!   symbol levels, as a PMF on a grid of `bin_v` (default `min(h_0/1000, 10 µV)`, COM's
 //!   93A.1.7.1 note 1); a cursor too small to move any of its deltas off bin 0 is not
-//!   convolved, its mean and variance join the Gaussian part instead of being dropped;
-//! * jitter through the pulse's slopes `h'_k(φ)` (central difference, V/UI, 93A-28), combined as
-//!   COM does (93A.1.6 step f: `σ_J² = (σ_RJ² + A_DD²)·σ_X²·Σ h_J²`), with `s(φ)² = E[(Σ_k
-//!   a_k·h'_k)²]` (= `σ_X²·Σ h'_k²` for zero-mean levels): random jitter adds `(σ_RJ·s)²` to
-//!   the Gaussian variance and the dual-Dirac jitter `±A_DD·s` (mass ½ each) is convolved into
-//!   the PMF as a delta pair, as COM's final statistical step does;
+//!   convolved, its mean and variance join the Gaussian part instead of being dropped (COM
+//!   also drops every cursor below `10⁻³·A_s`; here all the others are convolved);
+//! * jitter through the pulse's slopes `h'_k(φ)` (central difference, V/UI, 93A-28) combined as
+//!   COM does, `σ_J² = (σ_RJ² + A_DD²)·σ_X²·Σ_k h_J²(k)` (Annex 93A.1.6, as PyChOpMarg 3.4.0
+//!   computes it): here `s(φ)² = E[(Σ_k a_k·h'_k(φ))²]` over every cursor (`σ_X²·Σ h'_k²` for
+//!   zero-mean levels; COM keeps the cursor and the post-cursors above `10⁻³·A_s`, and neither
+//!   conditions on the current symbol); random jitter adds `(σ_RJ·s)²` to the Gaussian variance
+//!   and the dual-Dirac jitter is the delta pair `±A_DD·s` (mass ½ each) convolved into the
+//!   PMF, as COM's final step treats `A_DD` (pitfall 9);
 //! * the Gaussian part `σ² = σ_noise² + (σ_RJ·s)²` (+ the variance of unconvolved cursors).
 //!
 //! A sample given the current symbol `L_i` is `L_i·h_0(φ) + X(φ) + n`. For the eye `e` between
@@ -33,6 +36,7 @@ mod tests;
 mod view;
 
 pub use isi::{MAX_BINS, Pmf};
+pub use view::BATHTUB_POINTS;
 
 use crate::error::{Error, Result};
 use crate::signal::pulse::Sampled;

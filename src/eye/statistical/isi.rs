@@ -194,42 +194,44 @@ pub fn isi_pmf(
         });
     }
     // small spans first: the support stays narrow for most of the work
-    sets.sort_by_key(Deltas::span);
+    sets.sort_by_cached_key(Deltas::span);
+    // the PMF is buf[a..b]; each step convolves it into the other buffer
     let mut first: i64 = 0;
-    let mut p = vec![1.0];
-    let mut out: Vec<f64> = Vec::new();
+    let (mut buf, mut out) = (vec![1.0], Vec::new());
+    let (mut a, mut b) = (0, 1);
     let mut shifts: Vec<usize> = Vec::with_capacity(levels.len());
     for set in &sets {
         let (lo, hi) = min_max(&set.offsets);
-        if p.len() + (hi - lo) as usize > MAX_BINS {
+        if b - a + (hi - lo) as usize > MAX_BINS {
             return Err(too_many_bins(bin_v));
         }
         shifts.clear();
         shifts.extend(set.offsets.iter().map(|&o| (o - lo) as usize));
-        convolve(&p, &shifts, set.weight, &mut out);
-        let (a, b) = trimmed(&out);
-        out.truncate(b);
-        out.drain(..a);
-        std::mem::swap(&mut p, &mut out);
+        convolve(&buf[a..b], &shifts, set.weight, &mut out);
+        std::mem::swap(&mut buf, &mut out);
+        (a, b) = trimmed(&buf);
         first += lo + a as i64;
     }
+    buf.truncate(b);
+    buf.drain(..a);
     Ok((
         Pmf {
             bin_v,
             first_v: first as f64 * bin_v,
-            p,
+            p: buf,
         },
         (skipped_mean, skipped_var),
     ))
 }
 
 /// `out[j] = w·Σ_l p[j − shifts[l]]`, `out.len() = p.len() + max(shifts)`: where every shift
-/// lands inside `p`, in one pass per four shifts; at the ends, shift by shift.
+/// lands inside `p`, in one pass per four shifts (the first written, not added); at the ends,
+/// shift by shift.
 fn convolve(p: &[f64], shifts: &[usize], w: f64, out: &mut Vec<f64>) {
     let (n, span) = (p.len(), shifts.iter().copied().max().unwrap_or(0));
     out.clear();
-    out.resize(n + span, 0.0);
-    if span >= n {
+    if span >= n || shifts.is_empty() {
+        out.resize(n + span, 0.0);
         for &s in shifts {
             for (y, &x) in out[s..s + n].iter_mut().zip(p) {
                 *y += w * x;
@@ -237,29 +239,41 @@ fn convolve(p: &[f64], shifts: &[usize], w: f64, out: &mut Vec<f64>) {
         }
         return;
     }
+    let sl = |s: usize| &p[span - s..n - s];
+    out.resize(span, 0.0);
+    let (first, rest) = shifts.split_at(shifts.len().min(4));
+    match *first {
+        [s0, s1, s2, s3] => out.extend(
+            (sl(s0).iter().zip(sl(s1)).zip(sl(s2)).zip(sl(s3)))
+                .map(|(((a, b), c), d)| w * (a + b + c + d)),
+        ),
+        [s0, s1, s2] => {
+            out.extend((sl(s0).iter().zip(sl(s1)).zip(sl(s2))).map(|((a, b), c)| w * (a + b + c)))
+        }
+        [s0, s1] => out.extend(sl(s0).iter().zip(sl(s1)).map(|(a, b)| w * (a + b))),
+        [s0] => out.extend(sl(s0).iter().map(|a| w * a)),
+        _ => {}
+    }
+    out.resize(n + span, 0.0);
     let mid = &mut out[span..n];
-    for g in shifts.chunks(4) {
-        let sl = |k: usize| &p[span - g[k]..n - g[k]];
-        match g.len() {
-            4 => {
-                let it = mid.iter_mut().zip(sl(0)).zip(sl(1)).zip(sl(2)).zip(sl(3));
+    for g in rest.chunks(4) {
+        match *g {
+            [s0, s1, s2, s3] => {
+                let it = mid
+                    .iter_mut()
+                    .zip(sl(s0))
+                    .zip(sl(s1))
+                    .zip(sl(s2))
+                    .zip(sl(s3));
                 for ((((y, a), b), c), d) in it {
                     *y += w * (a + b + c + d);
                 }
             }
-            3 => {
-                for (((y, a), b), c) in mid.iter_mut().zip(sl(0)).zip(sl(1)).zip(sl(2)) {
-                    *y += w * (a + b + c);
-                }
-            }
-            2 => {
-                for ((y, a), b) in mid.iter_mut().zip(sl(0)).zip(sl(1)) {
-                    *y += w * (a + b);
-                }
-            }
             _ => {
-                for (y, a) in mid.iter_mut().zip(sl(0)) {
-                    *y += w * a;
+                for &s in g {
+                    for (y, a) in mid.iter_mut().zip(sl(s)) {
+                        *y += w * a;
+                    }
                 }
             }
         }

@@ -1,19 +1,22 @@
 //! Closed-form checks of the statistical eye: ideal and single-cursor channels, Gaussian noise
 //! against `Q⁻¹`, a two-cursor ISI distribution against enumeration, the DFE and its limits,
-//! jitter through a known slope, widths of a triangular pulse, and the bathtubs.
+//! jitter through a known slope, widths of a triangular pulse; the bathtubs in [`bathtubs`],
+//! bad arguments and properties in [`robustness`].
 
 use super::*;
-use proptest::prelude::*;
 
-const M: usize = 32;
+mod bathtubs;
+mod robustness;
+
+pub(super) const M: usize = 32;
 /// `Q⁻¹(p)` (mpmath, 30 digits): 1e-4, 1e-6, 1e-12, 1e-15.
-const Q_1E4: f64 = 3.719_016_485_455_680_6;
-const Q_1E6: f64 = 4.753_424_308_822_899;
-const Q_1E12: f64 = 7.034_483_825_301_132;
-const Q_1E15: f64 = 7.941_345_326_170_997;
+pub(super) const Q_1E4: f64 = 3.719_016_485_455_680_6;
+pub(super) const Q_1E6: f64 = 4.753_424_308_822_899;
+pub(super) const Q_1E12: f64 = 7.034_483_825_301_132;
+pub(super) const Q_1E15: f64 = 7.941_345_326_170_997;
 
 /// A pulse of constant value per UI (`uis[1]` is the main UI), cursor in the middle of it.
-fn per_ui(uis: &[f64]) -> (Sampled, usize) {
+pub(super) fn per_ui(uis: &[f64]) -> (Sampled, usize) {
     let v = uis
         .iter()
         .flat_map(|&x| std::iter::repeat_n(x, M))
@@ -27,7 +30,7 @@ fn per_ui(uis: &[f64]) -> (Sampled, usize) {
 }
 
 /// A pulse zero outside the main UI, `f(i − c)` inside it.
-fn main_ui_only(f: impl Fn(f64) -> f64) -> (Sampled, usize) {
+pub(super) fn main_ui_only(f: impl Fn(f64) -> f64) -> (Sampled, usize) {
     let c = M + M / 2;
     let v = (0..3 * M)
         .map(|i| {
@@ -47,11 +50,11 @@ fn main_ui_only(f: impl Fn(f64) -> f64) -> (Sampled, usize) {
 }
 
 /// `Q(x)`, the upper Gaussian tail.
-fn q(x: f64) -> f64 {
+pub(super) fn q(x: f64) -> f64 {
     0.5 * libm::erfc(x / std::f64::consts::SQRT_2)
 }
 
-fn close(a: f64, b: f64, tol: f64) -> bool {
+pub(super) fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
 }
 
@@ -103,14 +106,13 @@ fn one_post_cursor_closes_each_eye_by_twice_its_size_and_a_dfe_tap_restores_it()
     }
     assert!(close(eye.width_ui(1, 1e-12).unwrap(), 1.0, 1e-12));
     // the DFE leaves a pre-cursor alone
-    let (p, c) = per_ui(&[0.08, 1.0, h1, 0.0]);
+    let (p, _) = per_ui(&[0.08, 1.0, h1, 0.0]);
     let eye = stat_eye(&StatEyeInputs { pulse: &p, ..dfe }).unwrap();
     assert!(close(
         eye.height_v(1, 1e-6).unwrap(),
         2.0 / 3.0 - 0.16,
         1e-9
     ));
-    assert_eq!(c, M + M / 2);
 }
 
 #[test]
@@ -312,181 +314,7 @@ fn width_of_a_triangular_pulse_shrinks_with_noise_as_its_closed_form() {
 }
 
 #[test]
-fn bathtubs_agree_with_the_gaussian_tail_and_with_the_edges() {
-    let sigma = 0.05;
-    let (p, c) = per_ui(&[0.0, 1.0, 0.0]);
-    let eye = stat_eye(&StatEyeInputs {
-        noise_rms_v: sigma,
-        ..StatEyeInputs::new(&p, c, &PAM4)
-    })
-    .unwrap();
-    // at the centre of the middle eye, each level is 1/3 away: Q(1/(3σ)) = 1.30839e-11 (mpmath)
-    let centre = 1.308_392_468_605_302_5e-11;
-    for (_, pr) in eye.horizontal_bathtub(1).unwrap() {
-        assert!(close(pr / centre, 1.0, 1e-6), "{pr}");
-    }
-    let vb = eye.vertical_bathtub(1).unwrap();
-    assert_eq!(vb.len(), super::view::BATHTUB_POINTS);
-    let (y, pr) = vb[vb.len() / 2];
-    assert!(
-        close(y, 0.0, 1e-15) && close(pr / centre, 1.0, 1e-6),
-        "{y} {pr}"
-    );
-    // open exactly between the edges
-    let (lo, hi) = eye.edges_v(1, M / 2, 1e-6).unwrap();
-    for &(y, pr) in &vb {
-        if y < lo - 1e-6 || y > hi + 1e-6 {
-            assert!(pr > 1e-6, "{y} {pr}");
-        } else if y > lo + 1e-6 && y < hi - 1e-6 {
-            assert!(pr < 1e-6, "{y} {pr}");
-        }
-        // the closed form: max of the two one-sided Gaussian tails
-        let expect = q((y + 1.0 / 3.0) / sigma).max(q((1.0 / 3.0 - y) / sigma));
-        assert!(close(pr / expect, 1.0, 1e-6), "{y}: {pr} vs {expect}");
-    }
-    // a triangular pulse: p*(φ) = Q(h0(φ)/(3σ)) where that is above 1e-20
-    let sigma = 0.02;
-    let (p, c) = main_ui_only(|di| 1.0 - 2.0 * di.abs() / M as f64);
-    let eye = stat_eye(&StatEyeInputs {
-        noise_rms_v: sigma,
-        ..StatEyeInputs::new(&p, c, &PAM4)
-    })
-    .unwrap();
-    for (phase, pr) in eye.horizontal_bathtub(0).unwrap() {
-        let expect = q((1.0 - 2.0 * phase.abs()) / (3.0 * sigma));
-        if expect > 1e-20 {
-            assert!(close(pr / expect, 1.0, 1e-3), "{phase}: {pr} vs {expect}");
-        }
-    }
-    // no noise: an open eye never errs
-    let (p, c) = per_ui(&[0.0, 1.0, 0.0]);
-    let eye = stat_eye(&StatEyeInputs::new(&p, c, &PAM4)).unwrap();
-    assert!(
-        eye.horizontal_bathtub(2)
-            .unwrap()
-            .iter()
-            .all(|&(_, pr)| pr == 0.0)
-    );
-}
-
-#[test]
-fn bad_arguments_are_errors() {
-    let (p, c) = per_ui(&[0.0, 1.0, 0.1, 0.0]);
-    let ok = StatEyeInputs::new(&p, c, &PAM4);
-    let empty = Sampled {
-        ui_s: 1e-11,
-        samples_per_ui: M,
-        v: vec![],
-    };
-    let nan = Sampled {
-        v: vec![f64::NAN; 3 * M],
-        ..p.clone()
-    };
-    let bad = [
-        StatEyeInputs::new(&empty, 0, &PAM4),
-        StatEyeInputs::new(&nan, c, &PAM4),
-        StatEyeInputs::new(&p, 10 * M, &PAM4),
-        StatEyeInputs::new(&p, 0, &PAM4), // h0 = 0
-        StatEyeInputs::new(&p, c, &[1.0, -1.0]),
-        StatEyeInputs::new(&p, c, &[1.0]),
-        StatEyeInputs {
-            noise_rms_v: -1e-3,
-            ..ok.clone()
-        },
-        StatEyeInputs {
-            rj_rms_ui: f64::INFINITY,
-            ..ok.clone()
-        },
-        StatEyeInputs {
-            bin_v: Some(0.0),
-            ..ok.clone()
-        },
-        StatEyeInputs {
-            dfe: DfeSpec {
-                taps: 2,
-                limits: Some(vec![0.5]),
-            },
-            ..ok.clone()
-        },
-        StatEyeInputs {
-            dfe: DfeSpec {
-                taps: MAX_DFE_TAPS + 1,
-                limits: None,
-            },
-            ..ok.clone()
-        },
-        StatEyeInputs {
-            phases: Some(&[-1, 1]),
-            ..ok.clone()
-        },
-        StatEyeInputs {
-            phases: Some(&[0, 2 * M as i64]),
-            ..ok.clone()
-        },
-        // 0.1 V of ISI in 1 nV bins: 2e8 bins
-        StatEyeInputs {
-            bin_v: Some(1e-9),
-            ..ok.clone()
-        },
-        // noise of 1 V in 10 µV bins
-        StatEyeInputs {
-            noise_rms_v: 1.0,
-            ..ok.clone()
-        },
-    ];
-    for (i, inp) in bad.iter().enumerate() {
-        assert!(stat_eye(inp).is_err(), "case {i}");
-    }
-    let eye = stat_eye(&ok).unwrap();
-    assert!(eye.height_v(3, 1e-6).is_err());
-    assert!(eye.height_v(0, 0.0).is_err());
-    assert!(eye.height_v(0, 0.7).is_err());
-    assert!(eye.height_v(0, f64::NAN).is_err());
-    assert!(eye.width_ui(0, 1e-30).is_err());
-    assert!(eye.vertical_bathtub(5).is_err());
-    assert!(eye.isi_pmf(M).is_err());
-    assert!(eye.edges_v(0, M, 1e-6).is_err());
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
-    #[test]
-    fn pmf_sums_to_one_and_heights_are_monotone_in_p(
-        cursors in proptest::collection::vec(-0.2f64..0.2, 2..8),
-        sigma in prop_oneof![Just(0.0), 0.0f64..0.03],
-        pam4 in any::<bool>(),
-    ) {
-        let m = 4;
-        let mut v = vec![0.0; m];
-        v.extend(std::iter::repeat_n(1.0, m));
-        for &x in &cursors {
-            v.extend(std::iter::repeat_n(x, m));
-        }
-        let p = Sampled { ui_s: 1e-11, samples_per_ui: m, v };
-        let levels: &[f64] = if pam4 { &PAM4 } else { &NRZ };
-        let eye = stat_eye(&StatEyeInputs {
-            noise_rms_v: sigma,
-            bin_v: Some(1e-4),
-            ..StatEyeInputs::new(&p, m + m / 2, levels)
-        })
-        .unwrap();
-        for i in 0..m {
-            let t = eye.isi_pmf(i).unwrap().total();
-            prop_assert!((t - 1.0).abs() < 1e-12, "{}", t);
-        }
-        for e in 0..eye.eyes() {
-            let mut last = f64::INFINITY;
-            for pr in [0.5, 0.3, 0.1, 1e-2, 1e-4, 1e-8, 1e-12, 1e-15, 1e-20] {
-                let h = eye.height_v(e, pr).unwrap();
-                prop_assert!(h <= last + 1e-12, "{} at {}: {} > {}", e, pr, h, last);
-                last = h;
-            }
-        }
-    }
-}
-
-#[test]
-fn the_noise_closed_form_holds_at_1e6_too() {
+fn noise_on_a_post_cursor_follows_the_half_mass_tail() {
     // NRZ with one post-cursor and noise: 2 − 2·h1 − 2σq is exact for the worst-case atom only
     // when the other atom is far away; here h1 = 0.2 and σ = 0.01 put it 40σ away
     let (p, c) = per_ui(&[0.0, 1.0, 0.2, 0.0]);
@@ -508,4 +336,22 @@ fn the_noise_closed_form_holds_at_1e6_too() {
     let h = eye.height_v(0, 1e-6).unwrap();
     assert!(close(h, 2.0 - 0.4 - 0.02 * lo, 1e-8), "{h}");
     assert!(lo < Q_1E6);
+}
+
+#[test]
+fn unipolar_levels_keep_the_mean_of_the_isi_and_of_the_jitter() {
+    // levels {0, 1}: a post-cursor h1 < 0 puts X at {0, h1}; upper edge h0 + h1, lower edge 0
+    let (p, c) = per_ui(&[0.0, 0.8, -0.1, 0.0]);
+    let eye = stat_eye(&StatEyeInputs::new(&p, c, &[0.0, 1.0])).unwrap();
+    let (lo, hi) = eye.edges_v(0, M / 2, 1e-6).unwrap();
+    assert!(close(lo, 0.0, 1e-12) && close(hi, 0.7, 1e-9), "{lo} {hi}");
+    // jitter: E[(a·h')²] = E[a²]·s² = s²/2 with one slope
+    let (pulse, c) = main_ui_only(|di| 0.5 + 0.4 * di / M as f64);
+    let eye = stat_eye(&StatEyeInputs {
+        rj_rms_ui: 0.02,
+        ..StatEyeInputs::new(&pulse, c, &[0.0, 1.0])
+    })
+    .unwrap();
+    let s = eye.sigma_v()[M / 2];
+    assert!(close(s, 0.02 * 0.4 * 0.5f64.sqrt(), 1e-15), "{s}");
 }

@@ -213,8 +213,11 @@ impl StatEye {
         let (mut lo, mut hi) = (l0.min(l1) + d.pmf.first_v - pad, l0.max(l1) + last + pad);
         let at = |y: f64| self.one_sided(ph, eye, y);
         let tol = 1e-3 * d.pmf.bin_v;
-        while hi - lo > tol {
+        for _ in 0..200 {
             let mid = 0.5 * (lo + hi);
+            if hi - lo <= tol || mid <= lo || mid >= hi {
+                break;
+            }
             let (a, b) = at(mid);
             if a < b {
                 lo = mid;
