@@ -80,3 +80,54 @@ pub fn link_eye(
         wrap_energy_fraction,
     })
 }
+
+/// A time-domain eye of an equalised link ([`time_domain_eye`]).
+#[derive(Debug, Clone)]
+pub struct TimeDomainEye {
+    pub eye: crate::eye::time_domain::TdEye,
+    pub histogram: crate::eye::time_domain::EyeHistogram,
+    pub symbols: usize,
+}
+
+/// Simulates `n_symbols` of PRBS31Q (PAM4, Clause 120.5.11.2.2) or PRBS31 (NRZ) from `seed`
+/// through the equalised pulse of `e`, with its DFE (ideal decisions) and Gaussian noise of its
+/// `noise_rms_v` (seeded), and measures the eye at `p` (the definition shared with the
+/// statistical eye). Jitter is not simulated here.
+pub fn time_domain_eye(
+    e: &Equalised,
+    levels: &[f64],
+    n_symbols: usize,
+    seed: u32,
+    p: f64,
+) -> Result<TimeDomainEye> {
+    use crate::eye::time_domain::{
+        EyeHistogram, add_noise, apply_dfe, measure, warmup_symbols, waveform,
+    };
+    use crate::signal::pam::symbol_values;
+    use crate::signal::prbs::{PrbsKind, bits, prbs_q};
+    let sym: Vec<u8> = match levels.len() {
+        4 => prbs_q(PrbsKind::Prbs31, seed, n_symbols)?,
+        2 => bits(PrbsKind::Prbs31, seed, n_symbols)?,
+        n => {
+            return Err(crate::error::Error::invalid(format!(
+                "the time-domain eye sends NRZ or PAM4, not {n} levels"
+            )));
+        }
+    };
+    let a = symbol_values(&sym, levels)?;
+    let m = e.pulse.samples_per_ui;
+    let mut w = waveform(&e.pulse, &a)?;
+    apply_dfe(&mut w, &a, m, e.cursor_index, &e.dfe_v)?;
+    add_noise(&mut w, e.noise_rms_v, u64::from(seed))?;
+    let warm = warmup_symbols(&e.pulse);
+    let td = measure(&w, &a, m, e.cursor_index, warm, levels, p)?;
+    let h0 = e.pulse.v[e.cursor_index];
+    let top = levels.iter().fold(0.0f64, |x, l| x.max(l.abs())) * h0 * 1.6;
+    let mut histogram = EyeHistogram::new(m, -top, top, 400)?;
+    histogram.accumulate(&w, e.cursor_index, warm);
+    Ok(TimeDomainEye {
+        eye: td,
+        histogram,
+        symbols: n_symbols,
+    })
+}
