@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::Par;
 use crate::error::{Error, Result};
-use crate::eye::link::{EyeSetup, link_eye};
+use crate::eye::link::{EyeSetup, LinkEye, TimeDomainEye, link_eye, time_domain_eye};
 use crate::eye::statistical::{NRZ, PAM4};
 use crate::network::PortPairing;
 use crate::serdes::adapt::FomTerms;
@@ -99,6 +99,20 @@ pub struct EyeArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Also simulate this many PRBS31Q (NRZ: PRBS31) symbols bit by bit through the equalised
+    /// link (DFE with ideal decisions, the same noise, no jitter) and report that eye too.
+    #[arg(long, value_name = "SYMBOLS")]
+    time_domain: Option<usize>,
+    /// Draw the eye (.svg or .png): statistical contours at 1e-3, 1e-6, 1e-9, 1e-12 and --ber,
+    /// over the time-domain density when --time-domain is given, else over the statistical one.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// Draw the vertical and horizontal bathtubs of every eye (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    bathtub: Option<PathBuf>,
+    /// Draw the equalised pulse response with its cursors (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pulse_plot: Option<PathBuf>,
 }
 
 fn parse_list(text: &str, what: &str) -> Result<Vec<f64>> {
@@ -250,8 +264,29 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
         dj_dd_ui: a.dj_ui,
         ber: a.ber,
     };
+    for p in [&a.plot, &a.bathtub, &a.pulse_plot].into_iter().flatten() {
+        crate::plot::PlotFormat::from_path(p)?;
+    }
+    if a.time_domain
+        .is_some_and(|n| !(1000..=100_000_000).contains(&n))
+    {
+        return Err(Error::invalid(
+            "--time-domain takes 1000 to 100000000 symbols",
+        ));
+    }
     let e = link_eye(&f, &h, &setup, Par::Rayon(0))?;
+    let td = match a.time_domain {
+        Some(n) => Some(time_domain_eye(
+            &e.equalised,
+            &setup.search.levels,
+            n,
+            1,
+            a.ber,
+        )?),
+        None => None,
+    };
     let elapsed = t0.elapsed().as_secs_f64();
+    draw(&a, &e, td.as_ref())?;
     let q = &e.equalised;
     let cursor_v = q.pulse.v[q.cursor_index];
     let width = e.widths_ui.iter().copied().fold(f64::INFINITY, f64::min);
@@ -273,6 +308,11 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
             "dfe_taps_v": q.dfe_v,
             "settings_evaluated": q.evaluated,
             "wrap_energy_fraction": e.wrap_energy_fraction,
+            "time_domain": td.as_ref().map(|t| serde_json::json!({
+                "symbols": t.symbols,
+                "eye_heights_v": t.eye.heights_v,
+                "eye_widths_ui": t.eye.widths_ui,
+            })),
             "time_s": elapsed,
         });
         println!(
@@ -326,6 +366,30 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
             if *hgt <= 0.0 { "   (closed)" } else { "" }
         );
     }
+    if let Some(t) = &td {
+        let hs: Vec<String> = t
+            .eye
+            .heights_v
+            .iter()
+            .map(|v| format!("{:.2}", v * 1e3))
+            .collect();
+        let ws: Vec<String> = t.eye.widths_ui.iter().map(|v| format!("{v:.3}")).collect();
+        println!(
+            "  time domain ({} symbols): heights {} mV, widths {} UI",
+            t.symbols,
+            hs.join(" / "),
+            ws.join(" / ")
+        );
+    }
+    for (what, p) in [
+        ("eye", &a.plot),
+        ("bathtubs", &a.bathtub),
+        ("pulse", &a.pulse_plot),
+    ] {
+        if let Some(p) = p {
+            println!("  {what} plot: {}", p.display());
+        }
+    }
     if e.wrap_energy_fraction > 1e-3 {
         println!(
             "  warning: {:.1e} of the impulse energy sits at the end of the window (too short a window, or non-causal data)",
@@ -333,4 +397,148 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The plots asked for.
+fn draw(a: &EyeArgs, e: &LinkEye, td: Option<&TimeDomainEye>) -> Result<()> {
+    use crate::plot::{BathtubChart, EyeChart, PulseChart, bathtub_chart, eye_chart, pulse_chart};
+    let q = &e.equalised;
+    let m = q.pulse.samples_per_ui;
+    let h0 = q.pulse.v[q.cursor_index];
+    let names = |n: usize| -> Vec<String> {
+        if n == 3 {
+            vec!["lower".into(), "middle".into(), "upper".into()]
+        } else {
+            (0..n).map(|i| format!("eye {}", i + 1)).collect()
+        }
+    };
+    if let Some(path) = &a.plot {
+        let mut bers: Vec<f64> = vec![1e-3, 1e-6, 1e-9, 1e-12];
+        if !bers.iter().any(|b| (b / a.ber - 1.0).abs() < 1e-9) {
+            bers.push(a.ber);
+        }
+        bers.sort_by(|x, y| y.total_cmp(x));
+        let contours = bers
+            .iter()
+            .map(|&p| {
+                let c = (0..e.eye.eyes())
+                    .map(|k| e.eye.contour(k, p))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((p, c))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let top = 1.3 * h0;
+        let (density, t_range) = match td {
+            // columns of the histogram run over 2 UI; show the middle UI around the sample
+            Some(t) => {
+                let c = &t.histogram.counts;
+                let (cols, rows) = c.dim();
+                let first = cols / 4;
+                let v0 = t.histogram.v_min;
+                let dv = (t.histogram.v_max - v0) / rows as f64;
+                let (r0, r1) = (
+                    ((-top - v0) / dv).floor().max(0.0) as usize,
+                    (((top - v0) / dv).ceil() as usize).min(rows),
+                );
+                let d: Vec<Vec<f64>> = (first..first + cols / 2)
+                    .map(|i| (r0..r1).map(|j| c[[i, j]] as f64).collect())
+                    .collect();
+                (Some(d), (-0.5, 0.5))
+            }
+            None => (None, (-0.5, 0.5)),
+        };
+        eye_chart(
+            &EyeChart {
+                title: format!(
+                    "{} eye at {} GBd{}",
+                    a.channel
+                        .file_name()
+                        .map_or(String::new(), |f| f.to_string_lossy().into_owned()),
+                    1.0 / q.pulse.ui_s / 1e9,
+                    if td.is_some() {
+                        " (time-domain density, statistical contours)"
+                    } else {
+                        " (statistical contours)"
+                    }
+                ),
+                density,
+                t_range_ui: t_range,
+                v_range_v: (-top, top),
+                contours,
+            },
+            path,
+        )?;
+    }
+    if let Some(path) = &a.bathtub {
+        let mut curves = Vec::new();
+        for (k, name) in names(e.eye.eyes()).into_iter().enumerate() {
+            curves.push((name, e.eye.horizontal_bathtub(k)?));
+        }
+        bathtub_chart(
+            &BathtubChart {
+                title: "Horizontal bathtubs: probability the eye is closed at each phase (equal eyes overlap)".into(),
+                x_label: "Phase (UI from the sampling instant)".into(),
+                curves,
+                target: Some(a.ber),
+                floor: 1e-16,
+            },
+            path,
+        )?;
+        // the vertical bathtubs beside it, same stem with "-vertical"
+        let stem = path
+            .file_stem()
+            .map_or("bathtub".into(), |s| s.to_string_lossy().into_owned());
+        let ext = path
+            .extension()
+            .map_or("svg".into(), |s| s.to_string_lossy().into_owned());
+        let vpath = path.with_file_name(format!("{stem}-vertical.{ext}"));
+        let mut vcurves = Vec::new();
+        for (k, name) in names(e.eye.eyes()).into_iter().enumerate() {
+            let pts = e
+                .eye
+                .vertical_bathtub(k)?
+                .into_iter()
+                .map(|(v, p)| (v * 1e3, p))
+                .collect();
+            vcurves.push((name, pts));
+        }
+        bathtub_chart(
+            &BathtubChart {
+                title: "Vertical bathtubs at the sampling phase".into(),
+                x_label: "Slicer threshold (mV)".into(),
+                curves: vcurves,
+                target: Some(a.ber),
+                floor: 1e-16,
+            },
+            &vpath,
+        )?;
+    }
+    if let Some(path) = &a.pulse_plot {
+        let dt_ui = 1.0 / m as f64;
+        let c = q.cursor_index as f64;
+        let t: Vec<f64> = (0..q.pulse.v.len())
+            .map(|i| (i as f64 - c) * dt_ui)
+            .collect();
+        let cursors: Vec<(f64, f64)> = (0..q.pulse.v.len())
+            .filter(|i| i % m == q.cursor_index % m)
+            .map(|i| ((i as f64 - c) * dt_ui, q.pulse.v[i]))
+            .filter(|(t, _)| (-5.0..=40.0).contains(t))
+            .collect();
+        let keep: Vec<usize> = (0..t.len())
+            .filter(|&i| (-5.0..=40.0).contains(&t[i]))
+            .collect();
+        pulse_chart(
+            &PulseChart {
+                title: "Equalised pulse response (Tx FFE, channel, CTLE)".into(),
+                curves: vec![(
+                    "equalised pulse".into(),
+                    keep.iter().map(|&i| t[i]).collect(),
+                    keep.iter().map(|&i| q.pulse.v[i]).collect(),
+                )],
+                cursors,
+            },
+            path,
+        )?;
+    }
+    Ok(())
 }

@@ -106,7 +106,13 @@ impl Figure for EyeChart {
         }
         for (k, (p, eyes)) in self.contours.iter().enumerate() {
             let colour = if self.density.is_some() {
-                [WHITE, RGBColor(255, 200, 200), LIMIT_RED, BLACK][k % 4]
+                [
+                    WHITE,
+                    RGBColor(255, 190, 190),
+                    LIMIT_RED,
+                    RGBColor(255, 140, 0),
+                    BLACK,
+                ][k % 5]
             } else {
                 PALETTE[k % PALETTE.len()]
             };
