@@ -116,6 +116,25 @@ pub fn flipped(net: &Network) -> Network {
     out
 }
 
+/// A cable assembly alone: plug, `length_m` of `cable`, plug (reversed), between references
+/// `2 r0_ohm` (the differential reference of single-ended `r0_ohm`).
+pub fn cable_assembly(
+    frequency_hz: &[f64],
+    plug: &Plug,
+    cable: &TwinaxParams,
+    length_m: f64,
+    r0_ohm: f64,
+) -> Result<Network> {
+    let p = plug.network(frequency_hz, r0_ohm)?;
+    let mut net = chain(&[
+        p.clone(),
+        twinax_network(cable, frequency_hz, length_m, 2.0 * r0_ohm)?,
+        flipped(&p),
+    ])?;
+    net.name = format!("cable assembly, {length_m} m");
+    Ok(net)
+}
+
 /// Die-to-die link: `tx` host, plug, `length_m` of `cable`, plug, `rx` host (reversed), all
 /// between references `2 R0` of the transmitter's recipe (the receiver's elements are
 /// evaluated at that reference too, so the two ends must share `R0`).

@@ -53,10 +53,29 @@ pub struct ReachArgs {
     /// per row).
     #[arg(long)]
     checks: bool,
+    /// What the DAC reach is searched on: the IEEE cable-assembly insertion loss at Nyquist
+    /// (il), or the equalised eye (eye: the die-to-die channel with the family's host recipe,
+    /// a reduced CTLE/Tx FFE search, a 12-tap DFE, the statistical eye at --eye-ber against
+    /// --eye-min-mv; about a second per row).
+    #[arg(long, value_enum, default_value_t = CriterionArg::Il)]
+    criterion: CriterionArg,
+    /// Eye height threshold of the eye criterion, mV (default 15 mV: 802.3ck C2M host-output
+    /// eye height as recalled, grade C).
+    #[arg(long, default_value_t = 15.0)]
+    eye_min_mv: f64,
+    /// Target BER of the eye criterion.
+    #[arg(long, default_value_t = 1e-4)]
+    eye_ber: f64,
     /// Which media to list: passive copper (dac), active optical cables (aoc), pluggable
     /// optical transceivers with patch-corded fibre (transceiver), or all.
     #[arg(long, value_enum, default_value_t = Medium::All)]
     medium: Medium,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum CriterionArg {
+    Il,
+    Eye,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +100,38 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let want = |m: Medium| a.medium == m || a.medium == Medium::All;
     if want(Medium::Dac) {
-        rows.extend(dac_rows(&presets, a.checks, &source)?);
+        let eye = match a.criterion {
+            CriterionArg::Il => None,
+            CriterionArg::Eye => {
+                if !(a.eye_min_mv > 0.0 && a.eye_ber > 0.0 && a.eye_ber < 0.5) {
+                    return Err(Error::invalid(
+                        "--eye-min-mv must be positive and --eye-ber in (0, 0.5)",
+                    ));
+                }
+                eprintln!(
+                    "searching the DAC reach on the equalised eye: {} rows, about a second each on one core…",
+                    presets
+                        .copper
+                        .iter()
+                        .map(|f| f.variants.len())
+                        .sum::<usize>()
+                        * presets.twinax.gauges_awg.len()
+                );
+                Some(crate::reach::eye::EyeCriterionOptions {
+                    min_height_v: a.eye_min_mv * 1e-3,
+                    ber: a.eye_ber,
+                    ..Default::default()
+                })
+            }
+        };
+        rows.extend(dac_rows(
+            &presets,
+            TableOptions {
+                checks: a.checks,
+                eye,
+            },
+            &source,
+        )?);
     }
     if want(Medium::Aoc) {
         rows.extend(crate::reach::aoc::aoc_table(&presets)?);
@@ -92,8 +142,8 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
     emit(&a, &presets, &rows)
 }
 
-fn dac_rows(presets: &Presets, checks: bool, source: &str) -> Result<Vec<ReachRow>> {
-    dac_table_with(presets, TableOptions { checks }).map_err(|e| {
+fn dac_rows(presets: &Presets, options: TableOptions, source: &str) -> Result<Vec<ReachRow>> {
+    dac_table_with(presets, options).map_err(|e| {
         let why = match e.kind() {
             crate::error::ErrorKind::InvalidArgument(m) => m.clone(),
             _ => e.to_string(),
@@ -253,7 +303,12 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Passive DAC reach by IEEE cable-assembly insertion loss at Nyquist (twinax model, two plugs)\n"
+        "{}",
+        if rows.iter().any(|r| r.criterion == "eye") {
+            "Passive DAC reach by the equalised eye (die-to-die channel, CTLE + Tx FFE + DFE, statistical eye at the target BER vs the height threshold)\n"
+        } else {
+            "Passive DAC reach by IEEE cable-assembly insertion loss at Nyquist (twinax model, two plugs)\n"
+        }
     );
     let _ = writeln!(
         out,
@@ -317,7 +372,12 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
     );
     let _ = writeln!(
         out,
-        "margin: insertion-loss margin at the IEEE reach objective length. Plugs: {} dB/√GHz·√f + {} dB/GHz·f each (grade {}, an assumption).",
+        "margin: {} at the IEEE reach objective length. Plugs: {} dB/√GHz·√f + {} dB/GHz·f each (grade {}, an assumption).",
+        if rows.iter().any(|r| r.criterion == "eye") {
+            "20·log10(smallest eye height / threshold)"
+        } else {
+            "insertion-loss margin"
+        },
         presets.twinax.plug_loss_a1_db_per_sqrt_ghz,
         presets.twinax.plug_loss_a2_db_per_ghz,
         presets.twinax.plug_loss_grade

@@ -8,6 +8,7 @@
 
 pub mod aoc;
 pub mod checks;
+pub mod eye;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -62,6 +63,55 @@ pub fn max_length(c: &dyn Criterion, max_m: f64, resolution_m: f64) -> Result<Re
     Ok(Reach {
         reach_m: lo,
         beyond_search: false,
+    })
+}
+
+/// For a criterion that need not fall monotonically (an equalised eye: the equaliser choice
+/// changes with length, reflections ripple): the first failing length on a scan from
+/// `step_m` to `max_m` in steps of `step_m`, then bisection between the last passing scan
+/// point and it to `resolution_m`. The reach is then the end of the first passing stretch,
+/// not a length past a failure (bisection alone may land beyond one).
+pub fn first_failure(
+    c: &dyn Criterion,
+    step_m: f64,
+    max_m: f64,
+    resolution_m: f64,
+) -> Result<Reach> {
+    if !(step_m > 0.0 && max_m >= step_m && resolution_m > 0.0) {
+        return Err(crate::error::Error::invalid(format!(
+            "a reach scan needs 0 < step ≤ max and a positive resolution, found {step_m}, {max_m}, {resolution_m}"
+        )));
+    }
+    if c.margin_db(0.0)? < 0.0 {
+        return Ok(Reach {
+            reach_m: 0.0,
+            beyond_search: false,
+        });
+    }
+    let n = (max_m / step_m).ceil() as usize;
+    let mut lo = 0.0;
+    for k in 1..=n {
+        let l = (k as f64 * step_m).min(max_m);
+        if c.margin_db(l)? < 0.0 {
+            let mut hi = l;
+            while hi - lo > resolution_m {
+                let mid = 0.5 * (lo + hi);
+                if c.margin_db(mid)? >= 0.0 {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return Ok(Reach {
+                reach_m: lo,
+                beyond_search: false,
+            });
+        }
+        lo = l;
+    }
+    Ok(Reach {
+        reach_m: max_m,
+        beyond_search: true,
     })
 }
 
@@ -134,10 +184,13 @@ pub struct ReachRow {
 }
 
 /// What [`dac_table_with`] computes beyond the reach.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableOptions {
     /// Evaluate ERL and FOM_ILD of the cable assembly at each reach length.
     pub checks: bool,
+    /// Search the reach on the equalised eye ([`eye::EyeCriterion`]) instead of the
+    /// cable-assembly IL budget.
+    pub eye: Option<eye::EyeCriterionOptions>,
 }
 
 /// Longest DAC length searched, m.
@@ -167,7 +220,33 @@ pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<Re
         .map(|&(fam, v, awg)| {
             let cable = TwinaxParams::from_preset(&presets.twinax, awg as f64);
             let budget = IlBudget::new(fam, &cable, &presets.twinax)?;
-            let reach = max_length(&budget, DAC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
+            let host = match &fam.host {
+                Some(name) => Some(host_recipe(&hosts, name)?),
+                None => None,
+            };
+            let eye_c = match &options.eye {
+                Some(o) => Some(eye::EyeCriterion::new(
+                    fam,
+                    cable.clone(),
+                    plug,
+                    host,
+                    o.clone(),
+                )?),
+                None => None,
+            };
+            let criterion: &dyn Criterion = match &eye_c {
+                Some(c) => c,
+                None => &budget,
+            };
+            let reach = if eye_c.is_some() {
+                // the eye is scanned to twice the IL reach in 16 steps, then bisected to 1 cm
+                // (first_failure: the eye need not shrink monotonically with length)
+                let il = max_length(&budget, DAC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
+                let max = (2.0 * il.reach_m).max(0.5);
+                first_failure(criterion, max / 16.0, max, REACH_RESOLUTION_M)?
+            } else {
+                max_length(criterion, DAC_SEARCH_MAX_M, REACH_RESOLUTION_M)?
+            };
             Ok(ReachRow {
                 pmd: v.pmd.clone(),
                 clause: fam.clause.clone(),
@@ -178,22 +257,21 @@ pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<Re
                 lane_rate_gbps: v.port_speed_gbps / v.lanes as f64,
                 signalling_rate_gbd: fam.signalling_rate_gbd,
                 reach_m: reach.reach_m,
-                criterion: budget.name().into(),
+                criterion: criterion.name().into(),
                 limited_by: if reach.beyond_search {
                     "search range".into()
                 } else {
-                    budget.name().into()
+                    criterion.name().into()
                 },
-                margin_db: budget.margin_db(fam.reach_objective_m)?,
+                margin_db: criterion.margin_db(fam.reach_objective_m)?,
                 reach_objective_m: fam.reach_objective_m,
                 limit_grade: fam.ca_il_grade.clone(),
                 limit_db: fam.ca_il_max_db,
                 cable_db_per_m: budget.cable_db_per_m,
                 plugs_db: budget.plugs_db,
                 host: fam.host.clone(),
-                die_to_die_il_db: match &fam.host {
-                    Some(name) => {
-                        let h = host_recipe(&hosts, name)?;
+                die_to_die_il_db: match host {
+                    Some(h) => {
                         let n =
                             die_to_die(&[budget.nyquist_hz], h, h, &plug, &cable, reach.reach_m)?;
                         Some(-20.0 * n.s[[0, 1, 0]].norm().log10())
@@ -234,6 +312,33 @@ mod tests {
         );
         assert_eq!(max_length(&Linear(-1.0), 20.0, 0.01).unwrap().reach_m, 0.0);
         assert!(max_length(&Linear(25.0), 20.0, 0.01).unwrap().beyond_search);
+    }
+
+    /// Passes on [0, 1] and [2, 3], fails elsewhere.
+    struct Islands;
+    impl Criterion for Islands {
+        fn name(&self) -> &str {
+            "islands"
+        }
+        fn margin_db(&self, l: f64) -> Result<f64> {
+            Ok(if l <= 1.0 || (2.0..=3.0).contains(&l) {
+                1.0
+            } else {
+                -1.0
+            })
+        }
+    }
+
+    #[test]
+    fn the_scan_stops_at_the_first_failure() {
+        // bisection from [0, 4] tests 2.0 (pass) and would end near 3; the scan ends near 1
+        let r = first_failure(&Islands, 0.5, 4.0, 0.01).unwrap();
+        assert!((r.reach_m - 1.0).abs() <= 0.01 && !r.beyond_search, "{r:?}");
+        let r = first_failure(&Linear(3.217), 0.5, 20.0, 0.01).unwrap();
+        assert!((r.reach_m - 3.217).abs() <= 0.01, "{r:?}");
+        let r = first_failure(&Linear(30.0), 0.5, 20.0, 0.01).unwrap();
+        assert!(r.beyond_search && r.reach_m == 20.0);
+        assert!(first_failure(&Linear(1.0), 0.0, 20.0, 0.01).is_err());
     }
 
     #[test]
