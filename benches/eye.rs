@@ -121,5 +121,121 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The statistical eye (every phase of one UI, heights and widths at 1e-12) of the same
+/// synthetic pulse with a 12-tap DFE, noise and jitter; the pulse response of a real channel
+/// (the 802.3ck 19.75 dB cable assembly, 170 000-sample COM grid); and the whole `sireach eye`
+/// pipeline on it (grid, 63 CTLE × 60 Tx FFE × 33 phases search, statistical eye).
+fn bench_statistical(c: &mut Criterion) {
+    use sireach::Par;
+    use sireach::eye::link::{EyeSetup, link_eye};
+    use sireach::eye::statistical::{DfeSpec, PAM4, StatEyeInputs, stat_eye};
+    use sireach::network::PortPairing;
+    use sireach::serdes::adapt::FomTerms;
+    use sireach::serdes::ctle::Ctle;
+    use sireach::serdes::ffe::Ffe;
+    use sireach::serdes::optimise::EqSearch;
+    use sireach::signal::pulse::{ChannelGrid, PulseOptions, differential_s21};
+    use sireach::touchstone::{ReadOptions, read_path};
+
+    let pulse = pulse_response();
+    let cursor = pulse
+        .v
+        .iter()
+        .enumerate()
+        .fold((0, f64::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b })
+        .0;
+    let mut g = c.benchmark_group("statistical eye");
+    g.bench_function(
+        "200-UI pulse, M = 32, 32 phases, 12-tap DFE, heights + widths at 1e-12",
+        |b| {
+            b.iter(|| {
+                let inp = StatEyeInputs {
+                    dfe: DfeSpec {
+                        taps: 12,
+                        limits: None,
+                    },
+                    noise_rms_v: 1e-3,
+                    rj_rms_ui: 0.01,
+                    dj_dd_ui: 0.02,
+                    ..StatEyeInputs::new(black_box(&pulse), cursor, &PAM4)
+                };
+                let e = stat_eye(&inp).expect("eye");
+                (
+                    e.heights_v(1e-12).expect("h"),
+                    e.widths_ui(1e-12).expect("w"),
+                )
+            })
+        },
+    );
+    let path = std::path::Path::new("../shared/com/channels/ck_CA_19p75dB/CA_19p75dB_thru.s4p.gz");
+    let Ok(t) = read_path(path, &ReadOptions::default()) else {
+        eprintln!("skipping the channel benches: {} not found", path.display());
+        g.finish();
+        return;
+    };
+    let (f, h) = differential_s21(&t.network, &PortPairing::parse("1-3/2-4").expect("pairing"))
+        .expect("sdd21");
+    let baud = 53.125e9;
+    let opts = PulseOptions::com_defaults(baud);
+    g.bench_function(
+        "pulse response of CA 19.75 dB (re-grid + filters + 170k-point irfft)",
+        |b| {
+            b.iter(|| {
+                ChannelGrid::new(black_box(&f), black_box(&h), baud, &opts)
+                    .and_then(|g| g.pulse(|_| num_complex::Complex64::new(1.0, 0.0)))
+                    .expect("pulse")
+            })
+        },
+    );
+    let grid = ChannelGrid::new(&f, &h, baud, &opts).expect("grid");
+    let ctle = Ctle::ieee_8023ck(baud, -8.0, -3.0).responses(&grid.grid_hz);
+    g.bench_function("pulse through one CTLE on a planned grid", |b| {
+        b.iter(|| grid.pulse_times(black_box(&ctle)).expect("pulse"))
+    });
+    let mut tx = Vec::new();
+    for c2 in [0.0, 0.04, 0.08] {
+        for k in 0..=6 {
+            for c1 in [0.0, -0.1, -0.2] {
+                if let Ok(t) = Ffe::transmitter(&[c2, -0.05 * k as f64], &[c1], 0.5) {
+                    tx.push(t);
+                }
+            }
+        }
+    }
+    let mut dfe_limits = vec![0.3; 12];
+    dfe_limits[0] = 0.85;
+    let setup = EyeSetup {
+        baud,
+        pulse: opts.clone(),
+        search: EqSearch {
+            ctle: Ctle::grid(baud, -20.0, 1.0, &[0.0, -3.0, -6.0]).expect("ctle"),
+            tx,
+            rx_ffe: None,
+            dfe_taps: 12,
+            dfe_limits,
+            levels: PAM4.to_vec(),
+            amplitude_v: 0.413,
+            eta0_v2_per_hz: 8.2e-18,
+            terms: FomTerms {
+                snr_tx_db: 32.5,
+                rj_rms_ui: 0.01,
+                dj_dd_ui: 0.02,
+            },
+            phase_step: 1,
+        },
+        rj_rms_ui: 0.01,
+        dj_dd_ui: 0.02,
+        ber: 1e-4,
+    };
+    g.sample_size(10);
+    for (name, par) in [("one core", Par::Seq), ("all cores", Par::Rayon(0))] {
+        g.bench_function(
+            format!("sireach eye pipeline on CA 19.75 dB, {name}"),
+            |b| b.iter(|| link_eye(black_box(&f), black_box(&h), &setup, par).expect("eye")),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_statistical);
 criterion_main!(benches);

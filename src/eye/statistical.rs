@@ -149,9 +149,7 @@ pub fn stat_eye(inp: &StatEyeInputs<'_>) -> Result<StatEye> {
     let nl = levels.len() as f64;
     let mean_a = levels.iter().sum::<f64>() / nl;
     let var_a = levels.iter().map(|a| (a - mean_a).powi(2)).sum::<f64>() / nl;
-    let mut phases = Vec::with_capacity(offsets.len());
-    let mut total_bins = 0usize;
-    for &offset in offsets {
+    let phase_eye = |offset: i64| -> Result<PhaseEye> {
         let cur = isi::phase_cursors(v, m, c, offset, &dfe_v);
         let s = &cur.slopes_v_per_ui;
         let (sum, sum_sq) = (s.iter().sum::<f64>(), s.iter().map(|x| x * x).sum::<f64>());
@@ -159,14 +157,6 @@ pub fn stat_eye(inp: &StatEyeInputs<'_>) -> Result<StatEye> {
         let (mut pmf, (skip_mean, skip_var)) =
             isi::isi_pmf(&cur.residual_v, levels, inp.dj_dd_ui * slope, bin_v)?;
         pmf.first_v += skip_mean;
-        total_bins += pmf.p.len();
-        if total_bins > MAX_TOTAL_BINS {
-            return Err(Error::invalid(format!(
-                "the ISI distributions of {} phases need more than {MAX_TOTAL_BINS} bins of \
-                 {bin_v:e} V; choose a larger bin_v or fewer phases",
-                offsets.len()
-            )));
-        }
         let sigma = (inp.noise_rms_v.powi(2) + (inp.rj_rms_ui * slope).powi(2) + skip_var).sqrt();
         let dist = Dist::new(pmf, sigma, MAX_BINS).ok_or_else(|| {
             Error::invalid(format!(
@@ -174,11 +164,31 @@ pub fn stat_eye(inp: &StatEyeInputs<'_>) -> Result<StatEye> {
                  {bin_v:e} V; choose a larger bin_v"
             ))
         })?;
-        phases.push(PhaseEye {
+        Ok(PhaseEye {
             offset,
             h0_v: cur.h0_v,
             dist,
-        });
+        })
+    };
+    // phases in parallel, a thread-count's worth at a time, so the bin budget is checked before
+    // the next batch is allocated
+    let mut phases: Vec<PhaseEye> = Vec::with_capacity(offsets.len());
+    let mut total_bins = 0usize;
+    for batch in offsets.chunks(rayon::current_num_threads().max(1)) {
+        use rayon::prelude::*;
+        let done: Vec<PhaseEye> = batch
+            .par_iter()
+            .map(|&o| phase_eye(o))
+            .collect::<Result<_>>()?;
+        total_bins += done.iter().map(|p| p.dist.pmf.p.len()).sum::<usize>();
+        if total_bins > MAX_TOTAL_BINS {
+            return Err(Error::invalid(format!(
+                "the ISI distributions of {} phases need more than {MAX_TOTAL_BINS} bins of \
+                 {bin_v:e} V; choose a larger bin_v or fewer phases",
+                offsets.len()
+            )));
+        }
+        phases.extend(done);
     }
     let sampling = offsets.iter().position(|&o| o == 0).unwrap_or(0);
     Ok(StatEye {
