@@ -192,16 +192,7 @@ fn bench_statistical(c: &mut Criterion) {
     g.bench_function("pulse through one CTLE on a planned grid", |b| {
         b.iter(|| grid.pulse_times(black_box(&ctle)).expect("pulse"))
     });
-    let mut tx = Vec::new();
-    for c2 in [0.0, 0.04, 0.08] {
-        for k in 0..=6 {
-            for c1 in [0.0, -0.1, -0.2] {
-                if let Ok(t) = Ffe::transmitter(&[c2, -0.05 * k as f64], &[c1], 0.5) {
-                    tx.push(t);
-                }
-            }
-        }
-    }
+    let tx = Ffe::default_transmitter_grid();
     let mut dfe_limits = vec![0.3; 12];
     dfe_limits[0] = 0.85;
     let setup = EyeSetup {

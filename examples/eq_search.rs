@@ -25,16 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     opts.rx_bandwidth_hz = Some(0.58 * baud);
     let grid = ChannelGrid::new(&f, &h, baud, &opts)?;
     let t2 = Instant::now();
-    let mut tx = Vec::new();
-    for c2 in [0.0, 0.04, 0.08] {
-        for k in 0..=6 {
-            for c1p in [0.0, -0.1, -0.2] {
-                if let Ok(t) = Ffe::transmitter(&[c2, -0.05 * k as f64], &[c1p], 0.5) {
-                    tx.push(t);
-                }
-            }
-        }
-    }
+    let tx = Ffe::default_transmitter_grid();
     let s = EqSearch {
         ctle: Ctle::grid(baud, -20.0, 2.0, &[0.0, -3.0, -6.0])?,
         tx,

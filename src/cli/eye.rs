@@ -171,19 +171,7 @@ fn ctle_candidates(text: &str, baud: f64) -> Result<Vec<Ctle>> {
 
 fn tx_candidates(text: &str) -> Result<Vec<Ffe>> {
     match text.trim() {
-        "auto" => {
-            let mut out = Vec::new();
-            for c2 in [0.0, 0.04, 0.08] {
-                for k in 0..=6 {
-                    for c1 in [0.0, -0.1, -0.2] {
-                        if let Ok(t) = Ffe::transmitter(&[c2, -0.05 * k as f64], &[c1], 0.5) {
-                            out.push(t);
-                        }
-                    }
-                }
-            }
-            Ok(out)
-        }
+        "auto" => Ok(Ffe::default_transmitter_grid()),
         "off" => Ok(Vec::new()),
         t => {
             let (pre, post) = t.split_once('/').ok_or_else(|| {

@@ -91,14 +91,8 @@ impl<'a> EyeCriterion<'a> {
         let mut pulse = PulseOptions::com_defaults(baud);
         pulse.tx_rise_s = Some(family.figures.tx_transition_time_s);
         pulse.rx_bandwidth_hz = Some(family.figures.rx_bandwidth_over_fb * baud);
-        let mut tx = Vec::new();
-        for c2 in [0.0, 0.04] {
-            for k in 0..=3 {
-                for c1 in [0.0, -0.1] {
-                    tx.push(Ffe::transmitter(&[c2, -0.1 * k as f64], &[c1], 0.5)?);
-                }
-            }
-        }
+        let pre1: Vec<f64> = (0..=3).map(|k| -0.1 * k as f64).collect();
+        let tx = Ffe::transmitter_grid(&[0.0, 0.04], &pre1, &[0.0, -0.1], 0.5);
         let mut dfe_limits = vec![0.3; options.dfe_taps];
         if let Some(f) = dfe_limits.first_mut() {
             *f = 0.85;

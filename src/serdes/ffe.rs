@@ -36,6 +36,29 @@ impl Ffe {
         })
     }
 
+    /// Every transmitter FFE `c(−2) ∈ pre2`, `c(−1) ∈ pre1`, `c(1) ∈ post1` whose cursor is at
+    /// least `c0_min`, in that nesting order (the first tap slowest, as COM searches).
+    pub fn transmitter_grid(pre2: &[f64], pre1: &[f64], post1: &[f64], c0_min: f64) -> Vec<Ffe> {
+        let mut out = Vec::new();
+        for &c2 in pre2 {
+            for &c1 in pre1 {
+                for &p1 in post1 {
+                    if let Ok(t) = Ffe::transmitter(&[c2, c1], &[p1], c0_min) {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The grid `sireach eye` searches by default: `c(−2)` 0, 0.04, 0.08; `c(−1)` 0 to −0.3 in
+    /// 0.05; `c(1)` 0, −0.1, −0.2; cursor ≥ 0.5.
+    pub fn default_transmitter_grid() -> Vec<Ffe> {
+        let pre1: Vec<f64> = (0..=6).map(|k| -0.05 * k as f64).collect();
+        Ffe::transmitter_grid(&[0.0, 0.04, 0.08], &pre1, &[0.0, -0.1, -0.2], 0.5)
+    }
+
     /// The identity (one tap, 1).
     pub fn identity() -> Ffe {
         Ffe {
@@ -104,5 +127,9 @@ mod tests {
         assert_eq!(f.taps, vec![0.04, -0.2, 1.0 - 0.34, -0.1]);
         assert_eq!(f.n_pre, 2);
         assert!(Ffe::transmitter(&[-0.3], &[-0.3], 0.5).is_err());
+        // the grid keeps only cursors ≥ c0_min: 3 × 7 × 3 = 63 less the 3 with Σ|c| > 0.5
+        let g = Ffe::default_transmitter_grid();
+        assert_eq!(g.len(), 60);
+        assert!(g.iter().all(|f| f.taps[2] >= 0.5 - 1e-12));
     }
 }
