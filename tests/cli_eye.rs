@@ -175,3 +175,34 @@ fn plots_and_the_time_domain_eye() {
             .contains("cursors (1 per UI)")
     );
 }
+
+#[test]
+fn preset_twinax_channels_shrink_the_eye_with_length_and_hosts() {
+    let h = |spec: &str| {
+        json(&[
+            spec,
+            "--baud-gbd",
+            "53.125",
+            "--ctle",
+            "-8,-3",
+            "--tx-ffe",
+            "0.04,-0.2/0",
+            "--json",
+        ])["eye_heights_v"][1]
+            .as_f64()
+            .unwrap()
+    };
+    let (short, long) = (h("twinax:26awg:1m"), h("twinax:26awg:3m"));
+    assert!(short > long, "{short} vs {long}");
+    // the host recipe's packages and boards cost eye height at the same cable length
+    assert!(h("twinax:26awg:1m:ck-cr") < short);
+    for (spec, want) in [
+        ("twinax:x:2m", "not a gauge"),
+        ("twinax:26awg:2m:nohost", "ck-cr"),
+    ] {
+        let out = eye(&[spec, "--baud-gbd", "53.125"]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{spec}: {err}");
+    }
+}

@@ -116,6 +116,15 @@ pub fn flipped(net: &Network) -> Network {
     out
 }
 
+/// Frequencies for a channel of about `delay_s` of delay, up to `f_max_hz`: from 10 MHz in
+/// steps that turn its phase by at most a quarter turn (so re-gridding can unwrap it) and no
+/// coarser than 20 MHz.
+pub fn phase_resolving_grid(delay_s: f64, f_max_hz: f64) -> Vec<f64> {
+    let step = (0.25 / delay_s.max(1e-12)).min(20e6);
+    let n = ((f_max_hz - 10e6).max(0.0) / step).ceil() as usize;
+    (0..=n).map(|k| 10e6 + k as f64 * step).collect()
+}
+
 /// A cable assembly alone: plug, `length_m` of `cable`, plug (reversed), between references
 /// `2 r0_ohm` (the differential reference of single-ended `r0_ohm`).
 pub fn cable_assembly(

@@ -39,10 +39,15 @@ use crate::touchstone::{ReadOptions, read_path};
 ///   sireach eye cable.s4p --rate 106.25G --json
 ///   sireach eye cable.s4p --baud-gbd 53.125 --ctle -12,-3 --tx-ffe 0.04,-0.2/0 --dfe 12
 ///   sireach eye board.s2p --baud-gbd 26.5625 --nrz --ctle off --tx-ffe off --dfe 0
+///   sireach eye twinax:26awg:2m --baud-gbd 53.125
+///   sireach eye twinax:26awg:1m:dj-cr-HL --baud-gbd 106.25 --plot eye.png
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct EyeArgs {
-    /// The channel: Touchstone 4-port (single-ended pairs) or differential 2-port, optionally .gz.
+    /// The channel: a Touchstone 4-port (single-ended pairs) or differential 2-port, optionally
+    /// .gz; or a preset "twinax:AWG:LENGTH[:HOST]", e.g. twinax:26awg:2m (plug, 2 m of 26 AWG,
+    /// plug) or twinax:26awg:1.5m:ck-cr (with the host recipe ck-cr of data/standards/hosts.toml
+    /// at both ends: package and host board).
     channel: PathBuf,
     /// Symbol rate, GBd.
     #[arg(long, conflicts_with = "rate")]
@@ -152,6 +157,55 @@ fn baud(a: &EyeArgs, bits: u32) -> Result<f64> {
     Ok(b)
 }
 
+/// The channel's differential transfer function: a Touchstone file, or a preset twinax
+/// assembly "twinax:AWG:LENGTH[:HOST]".
+fn channel_response(a: &EyeArgs, baud: f64) -> Result<(Vec<f64>, Vec<num_complex::Complex64>)> {
+    let text = a.channel.to_string_lossy();
+    let Some(spec) = text.strip_prefix("twinax:") else {
+        let t = read_path(&a.channel, &ReadOptions::default())?;
+        return differential_s21(&t.network, &PortPairing::parse(&a.pairing)?)
+            .map_err(|e| Error::invalid(format!("{}: {e}", a.channel.display())));
+    };
+    use crate::channel::link::{
+        Plug, cable_assembly, die_to_die, host_recipe, host_recipes, phase_resolving_grid,
+    };
+    use crate::channel::twinax::TwinaxParams;
+    let bad = |why: &str| {
+        Error::invalid(format!(
+            "channel {text:?}: {why}; expected twinax:AWG:LENGTH[:HOST], e.g. twinax:26awg:2m or twinax:26awg:1.5m:ck-cr"
+        ))
+    };
+    let parts: Vec<&str> = spec.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return Err(bad("wrong number of fields"));
+    }
+    let awg: f64 = parts[0]
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .parse()
+        .map_err(|_| bad(&format!("{:?} is not a gauge", parts[0])))?;
+    let length: f64 = parts[1]
+        .trim_end_matches(['m', 'M'])
+        .parse()
+        .map_err(|_| bad(&format!("{:?} is not a length in m", parts[1])))?;
+    if !((20.0..=40.0).contains(&awg) && length.is_finite() && (0.0..=50.0).contains(&length)) {
+        return Err(bad("gauge must be 20-40 AWG and length 0-50 m"));
+    }
+    let presets = crate::presets::Presets::embedded()?;
+    let cable = TwinaxParams::from_preset(&presets.twinax, awg);
+    let plug = Plug::from_preset(&presets.twinax);
+    let f = phase_resolving_grid(6e-9 * length + 4e-9, 2.5 * baud);
+    let net = match parts.get(2) {
+        Some(name) => {
+            let hosts = host_recipes(&presets)?;
+            let h = host_recipe(&hosts, name)?;
+            die_to_die(&f, h, h, &plug, &cable, length)?
+        }
+        None => cable_assembly(&f, &plug, &cable, length, 50.0)?,
+    };
+    let h = (0..net.nfreq()).map(|k| net.s[[k, 1, 0]]).collect();
+    Ok((f, h))
+}
+
 fn ctle_candidates(text: &str, baud: f64) -> Result<Vec<Ctle>> {
     match text.trim() {
         "auto" => Ctle::grid(baud, -20.0, 1.0, &[0.0, -3.0, -6.0]),
@@ -218,9 +272,7 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
             }
         }
     };
-    let t = read_path(&a.channel, &ReadOptions::default())?;
-    let (f, h) = differential_s21(&t.network, &PortPairing::parse(&a.pairing)?)
-        .map_err(|e| Error::invalid(format!("{}: {e}", a.channel.display())))?;
+    let (f, h) = channel_response(&a, baud)?;
     let mut pulse = PulseOptions::com_defaults(baud);
     pulse.rx_bandwidth_hz = Some(a.rx_bw_fb * baud);
     pulse.tx_rise_s = (a.tr_ps > 0.0).then_some(a.tr_ps * 1e-12);

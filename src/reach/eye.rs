@@ -9,7 +9,7 @@ use num_complex::Complex64;
 
 use super::Criterion;
 use crate::Par;
-use crate::channel::link::{HostRecipe, Plug, cable_assembly, die_to_die};
+use crate::channel::link::{HostRecipe, Plug, cable_assembly, die_to_die, phase_resolving_grid};
 use crate::channel::twinax::TwinaxParams;
 use crate::error::{Error, Result};
 use crate::eye::link::{EyeSetup, link_eye};
@@ -134,12 +134,7 @@ impl<'a> EyeCriterion<'a> {
     /// at most a quarter turn per step for a delay of 6 ns/m plus 4 ns of hosts, and no coarser
     /// than 20 MHz (a coarser step aliases the phase, and the unwrapped delay comes out wrong).
     pub fn frequency_hz(&self, length_m: f64) -> Vec<f64> {
-        let delay_s = 6e-9 * length_m + 4e-9;
-        let step = (0.25 / delay_s).min(20e6);
-        let f_max = 2.5 * self.setup.baud;
-        (0..=((f_max - 10e6) / step).ceil() as usize)
-            .map(|k| 10e6 + k as f64 * step)
-            .collect()
+        phase_resolving_grid(6e-9 * length_m + 4e-9, 2.5 * self.setup.baud)
     }
 
     /// The eye heights (V) and widths (UI) at `length_m`.
