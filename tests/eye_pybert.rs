@@ -345,3 +345,52 @@ fn a_closed_channel_is_closed_in_both() {
         assert!(*h < 0.0, "{h}");
     }
 }
+
+#[test]
+fn the_cli_runs_the_same_model() {
+    // `sireach eye --pybert` with the anchor's settings as flags gives the library's eye
+    let c = case("ck_DPO_24dB");
+    let eq = &c.anchor["eq_chosen"];
+    let tx = floats(&eq["tx_taps_pre3_to_post3"]);
+    let list = |x: &[f64]| {
+        x.iter()
+            .map(|v| format!("{v:e}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sireach"))
+        .args([
+            "eye",
+            &format!("{ROOT}/channels/ck_DPO_24dB/DPO_10in_Meg7_THRU.s4p.gz"),
+            "--baud-gbd",
+            "53.125",
+            "--pam4",
+            "--dfe",
+            "5",
+            "--ber",
+            "1e-4",
+            "--pybert",
+            "--json",
+            &format!("--ctle-pybert-peak-db={}", eq["ctle_peak_dB"]),
+            &format!("--tx-ffe={}/{}", list(&tx[..3]), list(&tx[3..])),
+            &format!("--rx-ffe-taps={}", list(&floats(&eq["rx_ffe_taps"]))),
+            "--rx-ffe-pre=5",
+            "--noise-rms-mv=1",
+            "--rc-load=100,0.1,100,0.1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = floats(&v["eye_heights_v"]);
+    for (g, w) in got.iter().zip(&c.eye.nearest.heights_v) {
+        assert!((g - w).abs() < 1e-12, "{g} vs {w}");
+    }
+    let other = floats(&v["other_sample"]["eye_heights_v"]);
+    assert!((other[0] - c.eye.other.heights_v[0]).abs() < 1e-12);
+    assert!((v["eye_width_ui"].as_f64().unwrap() - c.eye.nearest.widths_ui[0]).abs() < 1e-12);
+}
