@@ -27,7 +27,7 @@
 //!    46/54 %, 51/49 %, 37/63 %, from PyBERT runs with the clock times dumped) PyBERT's height
 //!    must lie within 10 % of the interval between sireach's heights at the two samples. The
 //!    three PAM4 eyes of sireach are equal (a linear channel, equally spaced levels, every
-//!    pattern equally likely); PyBERT's differ by up to 10 % (PRBS-9's 511 patterns and a tail
+//!    pattern equally likely); PyBERT's differ by up to 13 % (PRBS-9's 511 patterns and a tail
 //!    fit to the 100 most extreme samples per level).
 //! 3. **Eye widths** of the open channels: PyBERT counts whole samples around its clock at
 //!    which every eye is open (1/32 UI resolution, at most 1/32 UI more than a continuous

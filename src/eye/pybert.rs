@@ -233,7 +233,10 @@ pub fn pybert_trim(g: &[f64], min_len: usize, max_len: usize, kept: f64) -> (usi
 /// The eye of the channel `h` (on `frequency_hz`) under `rx` (module doc), at the two samples
 /// either side of the bang-bang lock point.
 pub fn pybert_eye(frequency_hz: &[f64], h: &[Complex64], rx: &PybertRx) -> Result<PybertEye> {
-    if rx.levels.len() < 2 || !(rx.amplitude_v > 0.0) || !(rx.noise_rms_v >= 0.0) {
+    if rx.levels.len() < 2
+        || !(rx.amplitude_v.is_finite() && rx.amplitude_v > 0.0)
+        || !(rx.noise_rms_v.is_finite() && rx.noise_rms_v >= 0.0)
+    {
         return Err(Error::invalid(format!(
             "a PyBERT-style link needs ≥ 2 levels, a positive amplitude and noise ≥ 0 (found {} levels, {} V, {} V)",
             rx.levels.len(),
@@ -340,7 +343,7 @@ fn eye_at(
     let m = pulse.samples_per_ui;
     let (hs, d) = per_ui(&pulse.v, m, cursor_index);
     let h0 = hs[d];
-    if !(h0 > 0.0) {
+    if !(h0.is_finite() && h0 > 0.0) {
         return Err(Error::invalid(format!(
             "the equalised cursor is {h0} V: the equaliser inverts or closes the pulse"
         )));
@@ -438,7 +441,7 @@ mod tests {
             .map(|i| match i {
                 0..140 => 0.0,
                 140..150 => (i - 140) as f64 / 10.0,
-                _ => 0.9f64.powi(i as i32 - 150),
+                _ => 0.9f64.powi(i - 150),
             })
             .collect();
         assert_eq!(pybert_trim(&g, 20, 100, 0.999), (141, 182));
