@@ -9,13 +9,15 @@ use clap::Args;
 use crate::Par;
 use crate::error::{Error, Result};
 use crate::eye::link::{EyeSetup, LinkEye, TimeDomainEye, link_eye, time_domain_eye};
+use crate::eye::pybert::{PybertRx, pybert_dfe_bounds, pybert_eye};
 use crate::eye::statistical::{NRZ, PAM4};
 use crate::network::PortPairing;
 use crate::serdes::adapt::FomTerms;
-use crate::serdes::ctle::Ctle;
+use crate::serdes::ctle::{Ctle, PybertCtle};
 use crate::serdes::ffe::Ffe;
 use crate::serdes::optimise::EqSearch;
 use crate::signal::pulse::{PulseOptions, differential_s21};
+use crate::signal::termination::RcTermination;
 use crate::touchstone::{ReadOptions, read_path};
 
 /// The equalised eye of a channel: pulse response, equaliser search, statistical eye.
@@ -41,6 +43,7 @@ use crate::touchstone::{ReadOptions, read_path};
 ///   sireach eye board.s2p --baud-gbd 26.5625 --nrz --ctle off --tx-ffe off --dfe 0
 ///   sireach eye twinax:26awg:2m --baud-gbd 53.125
 ///   sireach eye twinax:26awg:1m:dj-cr-HL --baud-gbd 106.25 --plot eye.png
+///   sireach eye cable.s4p --baud-gbd 53.125 --dfe 5 --pybert --ctle-pybert-peak-db 9 --tx-ffe 0,0,0/0,0,0 --rx-ffe-taps W0,..,W14 --rx-ffe-pre 5
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct EyeArgs {
@@ -118,6 +121,49 @@ pub struct EyeArgs {
     /// Draw the equalised pulse response with its cursors (.svg or .png).
     #[arg(long, value_name = "FILE")]
     pulse_plot: Option<PathBuf>,
+
+    // --- PyBERT's link model (eye::pybert), for comparisons with PyBERT 11.1.0 ---
+    /// Use PyBERT's link model instead of the COM-style search: Tx/Rx RC loading, the channel
+    /// cut at --pybert-f-max-ghz and trimmed as PyBERT trims it, PyBERT's CTLE, fixed Tx FFE
+    /// (--tx-ffe PRE/POST or off) and Rx FFE (--rx-ffe-taps), DFE taps within PyBERT's bounds,
+    /// white noise at the receiver input, the eye at the bang-bang CDR's lock point. Not used
+    /// then: --ctle, --rx-ffe, --amplitude-v, --eta0, --rj-ui, --dj-ui, --snr-tx-db, --rx-bw-fb,
+    /// --tr-ps.
+    #[arg(long, conflicts_with = "rx_ffe")]
+    pybert: bool,
+    /// PyBERT CTLE peaking (its peak_mag), dB; 0 dB is the bare rx_bw pole.
+    #[arg(long, default_value_t = 0.0, requires = "pybert")]
+    ctle_pybert_peak_db: f64,
+    /// PyBERT CTLE bandwidth pole (its rx_bw) as a fraction of the symbol rate.
+    #[arg(long, default_value_t = 0.75, requires = "pybert")]
+    ctle_pybert_bw_fb: f64,
+    /// PyBERT CTLE peaking frequency (its peak_freq) as a fraction of the symbol rate.
+    #[arg(long, default_value_t = 0.5, requires = "pybert")]
+    ctle_pybert_peak_fb: f64,
+    /// Receiver input noise, mV rms per sample at 32 samples/UI (PyBERT's rn).
+    #[arg(long, default_value_t = 1.0, requires = "pybert")]
+    noise_rms_mv: f64,
+    /// Tx and Rx loading "RS,COUT,RIN,CIN" (ohm differential, pF single-ended; PyBERT's rs,
+    /// cout, rin, cin), or "off" (a matched, capacitance-free source and load).
+    #[arg(long, default_value = "100,0.1,100,0.1", requires = "pybert")]
+    rc_load: String,
+    /// Receiver FFE taps, comma-separated in time order (e.g. PyBERT's chosen taps); none by
+    /// default.
+    #[arg(long, allow_hyphen_values = true, requires = "pybert")]
+    rx_ffe_taps: Option<String>,
+    /// How many of --rx-ffe-taps precede the cursor.
+    #[arg(long, default_value_t = 0, requires = "pybert")]
+    rx_ffe_pre: usize,
+    /// Driver open-circuit voltage of an outer-level symbol, V (PyBERT's vod).
+    #[arg(long, default_value_t = 1.0, requires = "pybert")]
+    vod: f64,
+    /// The channel is zero above this, GHz (PyBERT's f_max); 0: sireach's extrapolation.
+    #[arg(long, default_value_t = 80.0, requires = "pybert")]
+    pybert_f_max_ghz: f64,
+    /// Keep the channel's whole impulse response (PyBERT trims it to 99.9 % of its
+    /// derivative's energy, 20 to 100 UI).
+    #[arg(long, requires = "pybert")]
+    no_trim: bool,
 }
 
 fn parse_list(text: &str, what: &str) -> Result<Vec<f64>> {
@@ -252,6 +298,9 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
             "--ber must be in (0, 0.5), found {}",
             a.ber
         )));
+    }
+    if a.pybert {
+        return run_pybert(&a, baud, levels, t0);
     }
     let rx_ffe = match &a.rx_ffe {
         None => None,
@@ -581,4 +630,146 @@ fn draw(a: &EyeArgs, e: &LinkEye, td: Option<&TimeDomainEye>) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// `sireach eye --pybert`: [`crate::eye::pybert`] with the flags of the PyBERT block.
+fn run_pybert(a: &EyeArgs, baud: f64, levels: Vec<f64>, t0: Instant) -> Result<ExitCode> {
+    let termination = match a.rc_load.trim() {
+        "off" => None,
+        t => match parse_list(t, "--rc-load")?.as_slice() {
+            &[rs, cout, rin, cin] => Some(RcTermination {
+                rs_ohm: rs,
+                cs_f: cout * 1e-12,
+                rl_ohm: rin,
+                cl_f: cin * 1e-12,
+                z0_ohm: 100.0,
+            }),
+            _ => {
+                return Err(Error::invalid(format!(
+                    "--rc-load {t:?}: expected off or RS,COUT,RIN,CIN (ohm, pF)"
+                )));
+            }
+        },
+    };
+    let tx = match a.tx_ffe.trim() {
+        "off" => Ffe::identity(),
+        "auto" => {
+            return Err(Error::invalid(
+                "--pybert evaluates a given equaliser: give --tx-ffe PRE/POST or off",
+            ));
+        }
+        _ => tx_candidates(&a.tx_ffe)?.remove(0),
+    };
+    let rx_ffe = match &a.rx_ffe_taps {
+        None => None,
+        Some(t) => {
+            let taps = parse_list(t, "--rx-ffe-taps")?;
+            if a.rx_ffe_pre >= taps.len() {
+                return Err(Error::invalid(format!(
+                    "--rx-ffe-pre {} must be below the number of --rx-ffe-taps ({})",
+                    a.rx_ffe_pre,
+                    taps.len()
+                )));
+            }
+            Some(Ffe {
+                taps,
+                n_pre: a.rx_ffe_pre,
+            })
+        }
+    };
+    if a.dfe > 20 {
+        return Err(Error::invalid(format!(
+            "PyBERT's DFE has at most 20 taps, found --dfe {}",
+            a.dfe
+        )));
+    }
+    let rx = PybertRx {
+        baud,
+        levels,
+        amplitude_v: a.vod,
+        termination,
+        f_max_hz: (a.pybert_f_max_ghz > 0.0).then_some(a.pybert_f_max_ghz * 1e9),
+        ctle: Some(PybertCtle {
+            rx_bw_hz: a.ctle_pybert_bw_fb * baud,
+            peak_freq_hz: a.ctle_pybert_peak_fb * baud,
+            peak_mag_db: a.ctle_pybert_peak_db,
+        }),
+        tx,
+        rx: rx_ffe,
+        dfe_bounds: pybert_dfe_bounds(a.dfe),
+        noise_rms_v: a.noise_rms_mv * 1e-3,
+        ber: a.ber,
+        trim_impulse: !a.no_trim,
+    };
+    let t = read_path(&a.channel, &ReadOptions::default())?;
+    let (f, h) = differential_s21(&t.network, &PortPairing::parse(&a.pairing)?)
+        .map_err(|e| Error::invalid(format!("{}: {e}", a.channel.display())))?;
+    let e = pybert_eye(&f, &h, &rx)?;
+    let elapsed = t0.elapsed().as_secs_f64();
+    let q = &e.nearest;
+    let cursor_v = e.pulse.v[q.cursor_index];
+    let min = |x: &[f64]| x.iter().copied().fold(f64::INFINITY, f64::min);
+    if a.json {
+        let other_cursor_v = e.pulse.v[e.other.cursor_index];
+        let v = serde_json::json!({
+            "channel": a.channel.display().to_string(),
+            "model": "pybert",
+            "baud_gbd": baud / 1e9,
+            "levels": rx.levels.len(),
+            "ber": a.ber,
+            "eye_heights_v": q.heights_v,
+            "eye_widths_ui": q.widths_ui,
+            "eye_width_ui": min(&q.widths_ui),
+            "cursor_v": cursor_v,
+            "noise_rms_v": e.noise_rms_v,
+            "ctle": {"pybert_peak_db": a.ctle_pybert_peak_db},
+            "tx_ffe": {"taps": rx.tx.taps, "n_pre": rx.tx.n_pre},
+            "rx_ffe": rx.rx.as_ref().map(|r| serde_json::json!({"taps": r.taps, "n_pre": r.n_pre})),
+            "dfe_taps_v": q.dfe_v,
+            "lock_index": e.lock_index,
+            "other_sample": {
+                "eye_heights_v": e.other.heights_v,
+                "eye_widths_ui": e.other.widths_ui,
+                "cursor_v": other_cursor_v,
+                "dfe_taps_v": e.other.dfe_v,
+            },
+            "time_s": elapsed,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| Error::invalid(format!("JSON: {e}")))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} at {} GBd, PyBERT's link model (BER {:e}), {:.0} ms",
+        a.channel.display(),
+        baud / 1e9,
+        a.ber,
+        elapsed * 1e3
+    );
+    println!(
+        "  CTLE        PyBERT, {} dB peaking; Tx FFE {:?}",
+        a.ctle_pybert_peak_db, rx.tx.taps
+    );
+    println!(
+        "  cursor      {:.2} mV; noise {:.3} mV rms; bang-bang lock {:.2} samples into the pulse",
+        cursor_v * 1e3,
+        e.noise_rms_v * 1e3,
+        e.lock_index
+    );
+    for (name, s) in [("nearest", &e.nearest), ("other", &e.other)] {
+        println!(
+            "  {name:<7} sample: heights {:?} mV, widths {:?} UI",
+            s.heights_v
+                .iter()
+                .map(|h| (h * 1e4).round() / 10.0)
+                .collect::<Vec<_>>(),
+            s.widths_ui
+                .iter()
+                .map(|w| (w * 1e3).round() / 1e3)
+                .collect::<Vec<_>>()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

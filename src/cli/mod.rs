@@ -32,7 +32,7 @@ enum Command {
     #[command(subcommand)]
     Optical(optical::OpticalCmd),
     Reach(reach::ReachArgs),
-    Eye(eye::EyeArgs),
+    Eye(Box<eye::EyeArgs>),
 }
 
 /// Run the command line; errors are printed as `error: …` with their file position.
@@ -43,7 +43,7 @@ pub fn main() -> ExitCode {
         Command::Channel(cmd) => channel::run(cmd),
         Command::Optical(cmd) => optical::run(cmd),
         Command::Reach(a) => reach::run(a),
-        Command::Eye(a) => eye::run(a),
+        Command::Eye(a) => eye::run(*a),
     };
     match result {
         Ok(code) => code,

@@ -5,8 +5,11 @@
 //!   combined with Gaussian noise and jitter; eye height and width at any BER, contours and
 //!   bathtubs;
 //! - [`time_domain`]: bit-by-bit simulation of a symbol sequence through the pulse response, its
-//!   2-D eye histogram, and the eye height and width per PAM4 eye measured on it.
+//!   2-D eye histogram, and the eye height and width per PAM4 eye measured on it;
+//! - [`pybert`]: the statistical eye of a link with PyBERT's transmitter and receiver models,
+//!   for comparisons with PyBERT.
 
 pub mod link;
+pub mod pybert;
 pub mod statistical;
 pub mod time_domain;

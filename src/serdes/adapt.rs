@@ -26,6 +26,22 @@ pub fn dfe_taps(h0: f64, post: &[f64], n_taps: usize, limits: &[f64]) -> Vec<f64
         .collect()
 }
 
+/// DFE taps with per-tap `(min, max)` bounds on `b_j/h0`: `b_j = clamp(h_j/h0, min_j, max_j)·h0`
+/// (V), as PyBERT's LMS DFE clips each weight (a multiple of the cursor) to its tap tuner's
+/// `min_val`/`max_val` (`DFE.step` in `pybert/models/dfe.py`, PyBERT 11.1.0); one tap per bound,
+/// zeros past the pulse. The zero-forcing value it clips is what an LMS DFE converges to when
+/// its decisions are right and the rest of the ISI is uncorrelated with them.
+pub fn dfe_taps_bounded(h0: f64, post: &[f64], bounds: &[(f64, f64)]) -> Vec<f64> {
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(j, &(lo, hi))| {
+            let h = post.get(j).copied().unwrap_or(0.0);
+            (h / h0).clamp(lo, hi) * h0
+        })
+        .collect()
+}
+
 /// `h` sampled once per UI through sample `index` of a pulse with `m` samples per UI: returns
 /// the samples and the position of `index` among them.
 pub fn per_ui(v: &[f64], m: usize, index: usize) -> (Vec<f64>, usize) {
@@ -151,6 +167,18 @@ mod tests {
         let b = dfe_taps(0.5, &[0.25, -0.1, 0.05], 4, &[0.3, 1.0]);
         // tap 1 clipped to 0.3·h0; tap 2 free; tap 3 unlimited; tap 4 past the pulse
         assert_eq!(b, vec![0.15, -0.1, 0.05, 0.0]);
+    }
+
+    #[test]
+    fn bounded_dfe_clips_each_side() {
+        // PyBERT's default bounds for taps 1..3
+        let b = dfe_taps_bounded(
+            2.0,
+            &[-0.6, 0.1, 0.5],
+            &[(-0.2, 0.4), (-0.15, 0.15), (-0.05, 0.1)],
+        );
+        assert_eq!(b, vec![-0.4, 0.1, 0.2]);
+        assert_eq!(dfe_taps_bounded(1.0, &[], &[(-1.0, 1.0)]), vec![0.0]);
     }
 
     #[test]

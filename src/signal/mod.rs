@@ -5,9 +5,11 @@
 //! - [`pam`]: NRZ and PAM4 symbol mapping (Gray coding, levels with RLM);
 //! - [`jitter`]: transmitter clock jitter (random, periodic, duty-cycle distortion);
 //! - [`pulse`]: the impulse, step and single-symbol pulse responses of a channel from its
-//!   differential S21, with the IEEE COM transmitter and receiver filters.
+//!   differential S21, with the IEEE COM transmitter and receiver filters;
+//! - [`termination`]: transmitter and receiver RC loading of a channel (PyBERT's model).
 
 pub mod jitter;
 pub mod pam;
 pub mod prbs;
 pub mod pulse;
+pub mod termination;
