@@ -166,6 +166,12 @@ pub struct EyeArgs {
     no_trim: bool,
 }
 
+fn print_json(v: &serde_json::Value) -> Result<()> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
 fn parse_list(text: &str, what: &str) -> Result<Vec<f64>> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
@@ -404,10 +410,7 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
             })),
             "time_s": elapsed,
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| Error::invalid(format!("JSON: {e}")))?
-        );
+        print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
     println!(
@@ -735,10 +738,7 @@ fn run_pybert(a: &EyeArgs, baud: f64, levels: Vec<f64>, t0: Instant) -> Result<E
             },
             "time_s": elapsed,
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| Error::invalid(format!("JSON: {e}")))?
-        );
+        print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
     println!(

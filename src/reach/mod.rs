@@ -51,7 +51,14 @@ pub fn max_length(c: &dyn Criterion, max_m: f64, resolution_m: f64) -> Result<Re
             beyond_search: true,
         });
     }
-    let (mut lo, mut hi) = (0.0, max_m);
+    Ok(Reach {
+        reach_m: bisect(c, 0.0, max_m, resolution_m)?,
+        beyond_search: false,
+    })
+}
+
+/// The last passing length between a passing `lo` and a failing `hi`, to `resolution_m`.
+fn bisect(c: &dyn Criterion, mut lo: f64, mut hi: f64, resolution_m: f64) -> Result<f64> {
     while hi - lo > resolution_m {
         let mid = 0.5 * (lo + hi);
         if c.margin_db(mid)? >= 0.0 {
@@ -60,10 +67,7 @@ pub fn max_length(c: &dyn Criterion, max_m: f64, resolution_m: f64) -> Result<Re
             hi = mid;
         }
     }
-    Ok(Reach {
-        reach_m: lo,
-        beyond_search: false,
-    })
+    Ok(lo)
 }
 
 /// For a criterion that need not fall monotonically (an equalised eye: the equaliser choice
@@ -93,17 +97,8 @@ pub fn first_failure(
     for k in 1..=n {
         let l = (k as f64 * step_m).min(max_m);
         if c.margin_db(l)? < 0.0 {
-            let mut hi = l;
-            while hi - lo > resolution_m {
-                let mid = 0.5 * (lo + hi);
-                if c.margin_db(mid)? >= 0.0 {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
             return Ok(Reach {
-                reach_m: lo,
+                reach_m: bisect(c, lo, l, resolution_m)?,
                 beyond_search: false,
             });
         }
