@@ -206,3 +206,37 @@ fn preset_twinax_channels_shrink_the_eye_with_length_and_hosts() {
         assert!(err.contains(want), "{spec}: {err}");
     }
 }
+
+#[test]
+fn transmitter_jitter_closes_the_time_domain_eye() {
+    let td = |extra: &[&str]| {
+        let mut args = vec![
+            CA,
+            "--baud-gbd",
+            "53.125",
+            "--ctle",
+            "-8,-3",
+            "--tx-ffe",
+            "0.04,-0.2/0",
+            "--time-domain",
+            "100000",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let v = json(&args);
+        (
+            v["time_domain"]["eye_heights_v"][1].as_f64().unwrap(),
+            v["time_domain"]["eye_widths_ui"][1].as_f64().unwrap(),
+        )
+    };
+    let (h0, w0) = td(&[]);
+    let (h1, w1) = td(&["--td-rj-ui", "0.03"]);
+    assert!(h1 < h0 && w1 < w0, "{h1} {w1} vs {h0} {w0}");
+    // DCD shortens every other symbol by the DCD (its start late, its end early by DCD/2): an
+    // unfiltered eye would narrow by the full DCD; through a lossy channel, whose pulse is wider
+    // than a UI, the narrowing is real but smaller, and grows with the DCD
+    let (_, w2) = td(&["--td-dcd-ui", "0.1"]);
+    let (_, w3) = td(&["--td-dcd-ui", "0.2"]);
+    assert!(w2 < w0 && w0 - w2 <= 0.1, "{w2} vs {w0}");
+    assert!(w3 < w2 && w0 - w3 <= 0.2, "{w3} vs {w2}");
+}

@@ -46,7 +46,7 @@ fn statistical_and_time_domain_eyes_agree_at_1e4_and_1e5() {
             ber: p,
         };
         let stat = link_eye(&f, &h, &setup, Par::Seq).unwrap();
-        let td = time_domain_eye(&stat.equalised, &PAM4, 1_000_000, 0x5eed, p).unwrap();
+        let td = time_domain_eye(&stat.equalised, &PAM4, 1_000_000, 0x5eed, p, None).unwrap();
         let h0 = stat.equalised.pulse.v[stat.equalised.cursor_index];
         println!(
             "p {p:e}: noise {:.3} mV, h0 {:.2} mV; stat heights {:?} widths {:?}; time-domain heights {:?} widths {:?}",

@@ -111,6 +111,13 @@ pub struct EyeArgs {
     /// link (DFE with ideal decisions, the same noise, no jitter) and report that eye too.
     #[arg(long, value_name = "SYMBOLS")]
     time_domain: Option<usize>,
+    /// Transmitter random jitter in the time-domain eye, UI rms (exact, from the step response:
+    /// about a second per 10⁶ symbols).
+    #[arg(long, default_value_t = 0.0, requires = "time_domain")]
+    td_rj_ui: f64,
+    /// Transmitter duty-cycle distortion in the time-domain eye, UI peak to peak.
+    #[arg(long, default_value_t = 0.0, requires = "time_domain")]
+    td_dcd_ui: f64,
     /// Draw the eye (.svg or .png): statistical contours at 1e-3, 1e-6, 1e-9, 1e-12 and --ber,
     /// over the time-domain density when --time-domain is given, else over the statistical one.
     #[arg(long, value_name = "FILE")]
@@ -371,13 +378,24 @@ pub fn run(a: EyeArgs) -> Result<ExitCode> {
     }
     let e = link_eye(&f, &h, &setup, Par::Rayon(0))?;
     let td = match a.time_domain {
-        Some(n) => Some(time_domain_eye(
-            &e.equalised,
-            &setup.search.levels,
-            n,
-            1,
-            a.ber,
-        )?),
+        Some(n) => {
+            let ui = 1.0 / baud;
+            let j = crate::signal::jitter::TxJitter {
+                rj_rms_s: a.td_rj_ui * ui,
+                dcd_s: a.td_dcd_ui * ui,
+                seed: 1,
+                ..Default::default()
+            };
+            let jitter = (a.td_rj_ui > 0.0 || a.td_dcd_ui > 0.0).then_some(&j);
+            Some(time_domain_eye(
+                &e.equalised,
+                &setup.search.levels,
+                n,
+                1,
+                a.ber,
+                jitter,
+            )?)
+        }
         None => None,
     };
     let elapsed = t0.elapsed().as_secs_f64();
