@@ -64,7 +64,8 @@ pub fn compute(
             .collect::<Result<_>>()?,
     };
     let choice = search::search(&prep)?;
-    let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db);
+    let active = search::active_taps(&search::tx_candidates(cfg).0);
+    let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
     let noise = noise::final_com(cfg, &grid, &st, &choice.tx_taps, choice.fom.cursor_ix)?;
     Ok(ComResult {
         com_db: noise.com_db,

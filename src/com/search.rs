@@ -81,11 +81,102 @@ pub fn apply_tx(p0: &[f64], taps: &[f64], m: usize) -> Vec<f64> {
             continue;
         }
         let s = (k * m) % n;
-        for (i, o) in out.iter_mut().enumerate() {
-            *o += b * p0[(i + n - s) % n];
+        let (head, tail) = out.split_at_mut(s);
+        for (o, v) in tail.iter_mut().zip(&p0[..n - s]) {
+            *o += b * v;
+        }
+        for (o, v) in head.iter_mut().zip(&p0[n - s..]) {
+            *o += b * v;
         }
     }
     out
+}
+
+/// Per-phase energies of an aggressor's Tx-equalised pulse as a quadratic form in the Tx taps:
+/// `E_φ(b) = Σ_{k,l} b_k b_l G_φ(k, l)`, over whole UIs (178A-20), for the taps in `active`.
+pub struct PhaseGram {
+    active: Vec<usize>,
+    /// `[pair][phase]`, pairs (k ≤ l) in `active` order.
+    g: Vec<Vec<f64>>,
+}
+
+impl PhaseGram {
+    /// The pulse `p0` shifted by each active tap's delay (whole UIs, circular).
+    pub fn shifted(p0: &[f64], active: &[usize], m: usize) -> Vec<Vec<f64>> {
+        active
+            .iter()
+            .map(|&k| {
+                let mut t = vec![0.0; k + 1];
+                t[k] = 1.0;
+                apply_tx(p0, &t, m)
+            })
+            .collect()
+    }
+
+    /// The form of per-phase energies of `Σ b_k series_k` (sample `i` has phase `i mod m`).
+    pub fn from_series(series: &[Vec<f64>], active: &[usize], m: usize) -> PhaseGram {
+        let mut g = Vec::new();
+        for a in 0..series.len() {
+            for b in a..series.len() {
+                let mut e = vec![0.0; m];
+                let (x, y) = (&series[a], &series[b]);
+                let full = x.len() / m * m;
+                for (cx, cy) in x[..full].chunks_exact(m).zip(y[..full].chunks_exact(m)) {
+                    for ((e, x), y) in e.iter_mut().zip(cx).zip(cy) {
+                        *e += x * y;
+                    }
+                }
+                for ((e, x), y) in e.iter_mut().zip(&x[full..]).zip(&y[full..]) {
+                    *e += x * y;
+                }
+                g.push(e);
+            }
+        }
+        PhaseGram {
+            active: active.to_vec(),
+            g,
+        }
+    }
+
+    /// Over whole UIs (178A-20): the shifted pulses truncated to `n_UI·M` samples.
+    pub fn new(p0: &[f64], active: &[usize], m: usize) -> PhaseGram {
+        let len = p0.len() / m * m;
+        let mut sh = PhaseGram::shifted(p0, active, m);
+        sh.iter_mut().for_each(|v| v.truncate(len));
+        PhaseGram::from_series(&sh, active, m)
+    }
+
+    /// Pair weights `b_k b_l` (doubled off the diagonal) for Tx taps `taps`.
+    pub fn weights(&self, taps: &[f64]) -> Vec<f64> {
+        let n = self.active.len();
+        let mut w = Vec::with_capacity(self.g.len());
+        for a in 0..n {
+            for b in a..n {
+                let f = if a == b { 1.0 } else { 2.0 };
+                w.push(taps[self.active[a]] * taps[self.active[b]] * f);
+            }
+        }
+        w
+    }
+
+    /// Energy at `phase` for pair weights `w`.
+    pub fn energy(&self, w: &[f64], phase: usize) -> f64 {
+        w.iter().zip(&self.g).map(|(w, g)| w * g[phase]).sum()
+    }
+
+    /// The phase of largest energy and that energy, for Tx taps `taps`.
+    pub fn best(&self, taps: &[f64]) -> (usize, f64) {
+        let w = self.weights(taps);
+        let m = self.g.first().map_or(0, |v| v.len());
+        let mut best = (0, f64::NEG_INFINITY);
+        for ph in 0..m {
+            let e = self.energy(&w, ph);
+            if e > best.1 {
+                best = (ph, e);
+            }
+        }
+        best
+    }
 }
 
 /// `irfft(S)[0]` over the first `len` bins (the lag-0 autocorrelation of a folded PSD).
@@ -142,6 +233,12 @@ pub struct CtleState {
     pub var_tn: Vec<f64>,
     /// Bins of the folded PSDs (`n_UI/2 + 1`).
     pub n_bins: usize,
+    /// Per-phase energy forms of the FEXT pulses under the Tx FFE.
+    pub fext_gram: Vec<PhaseGram>,
+    /// Per-phase energy forms of the victim (all samples) and of its central difference
+    /// (whole UIs, 178A-23), under the Tx FFE.
+    pub vic_gram: PhaseGram,
+    pub jit_gram: PhaseGram,
 }
 
 /// Shared inputs: the system grid and each channel's `M·sinc·Ht·Hr·H21·A` on it.
@@ -159,7 +256,7 @@ pub(crate) fn var_x(levels: usize) -> f64 {
 }
 
 impl Prepared<'_> {
-    pub fn ctle_state(&self, g_dc_db: f64, g_dc2_db: f64) -> CtleState {
+    pub fn ctle_state(&self, g_dc_db: f64, g_dc2_db: f64, active: &[usize]) -> CtleState {
         let cfg = self.cfg;
         let grid = self.grid;
         let m = cfg.samples_per_ui;
@@ -211,7 +308,26 @@ impl Prepared<'_> {
                 snr * power_lag0(&x, n_bins)
             })
             .collect();
+        let fext_gram = fext0.iter().map(|p| PhaseGram::new(p, active, m)).collect();
+        let sh = PhaseGram::shifted(&vic0, active, m);
+        let vic_gram = PhaseGram::from_series(&sh, active, m);
+        let diffs: Vec<Vec<f64>> = sh
+            .iter()
+            .map(|v| {
+                (0..n_ui * m)
+                    .map(|i| {
+                        let hi = if i + 1 < n { v[i + 1] } else { 0.0 };
+                        let lo = if i >= 1 { v[i - 1] } else { 0.0 };
+                        hi - lo
+                    })
+                    .collect()
+            })
+            .collect();
+        let jit_gram = PhaseGram::from_series(&diffs, active, m);
         CtleState {
+            fext_gram,
+            vic_gram,
+            jit_gram,
             hctf,
             vic0,
             fext0,
@@ -240,10 +356,17 @@ pub fn candidate_fom(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fo
     let n = vic.len();
     let n_ui = n / m;
     let mut var_xt = st.var_next;
-    for p0 in &st.fext0 {
-        let p = apply_tx(p0, taps, m);
-        let (ph, _) = agg_phase(&p, m);
-        var_xt += vx * power_lag0(&decimate(&p[..n_ui * m], ph, m), st.n_bins);
+    if n_ui.is_multiple_of(2) {
+        for g in &st.fext_gram {
+            // Σx² at the best phase (Parseval: the folded PSD's lag 0 for an even number of UIs).
+            var_xt += vx * g.best(taps).1;
+        }
+    } else {
+        for p0 in &st.fext0 {
+            let p = apply_tx(p0, taps, m);
+            let (ph, _) = agg_phase(&p, m);
+            var_xt += vx * power_lag0(&decimate(&p[..n_ui * m], ph, m), st.n_bins);
+        }
     }
     let mut peak = 0;
     for (i, &v) in vic.iter().enumerate() {
@@ -255,6 +378,8 @@ pub fn candidate_fom(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fo
     let dt = tb / m as f64;
     let var_jit = cfg.a_dd_ui.powi(2) + cfg.sigma_rj_ui.powi(2);
     let rlm = cfg.rlm / (cfg.levels as f64 - 1.0);
+    let wv = st.vic_gram.weights(taps);
+    let wj = st.jit_gram.weights(taps);
     let mut best = Fom {
         fom_db: -1000.0,
         cursor_ix: peak,
@@ -269,26 +394,19 @@ pub fn candidate_fom(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fo
             ));
         }
         let ts = ts as usize;
-        let (dh, ph) = (ts / m, ts % m);
-        let h = decimate(&vic, ph, m);
-        let rhh: f64 = h.iter().map(|v| v * v).sum();
-        let mut sj = 0.0;
-        for k in 0..n_ui {
-            let i = ph + k * m;
-            let hi = if i + 1 < n { vic[i + 1] } else { 0.0 };
-            let lo = if i >= 1 { vic[i - 1] } else { 0.0 };
-            let d = (hi - lo) / (2.0 * dt);
-            sj += d * d;
-        }
+        let ph = ts % m;
+        let rhh = st.vic_gram.energy(&wv, ph);
+        // Σ hJ² with hJ = (p(i+1) − p(i−1))/(2 dt) (178A-23).
+        let sj = st.jit_gram.energy(&wj, ph) / (4.0 * dt * dt);
         let var_j = vx * var_jit * tb * tb * sj;
         let rn0 = st.var_rn + var_xt + st.var_tn[ph] + var_j;
         let r = rhh + rn0 / vx;
-        let h0 = h[dh];
+        let h0 = vic[ts];
         let w = 1.0 / h0;
         let mut bb = 0.0;
         let mut hbb = 0.0;
         for k in 0..nb {
-            let hb = h.get(dh + 1 + k).copied().unwrap_or(0.0);
+            let hb = vic.get(ts + (k + 1) * m).copied().unwrap_or(0.0);
             let b = (hb / h0).clamp(cfg.dfe_min[k], cfg.dfe_max[k]);
             bb += b * b;
             hbb += hb * b;
@@ -320,10 +438,17 @@ pub struct Choice {
     pub n_evals: usize,
 }
 
+/// Indices of the Tx taps that are nonzero in some candidate.
+pub fn active_taps(tx: &[Vec<f64>]) -> Vec<usize> {
+    let n = tx.first().map_or(0, |t| t.len());
+    (0..n).filter(|&k| tx.iter().any(|t| t[k] != 0.0)).collect()
+}
+
 /// Full search over g_DC × g_DC2 × Tx FFE, CTLE settings in parallel.
 pub fn search(prep: &Prepared) -> Result<Choice> {
     let cfg = prep.cfg;
     let (tx, order) = tx_candidates(cfg);
+    let active = active_taps(&tx);
     let ctles: Vec<(f64, f64)> = cfg
         .g_dc_db
         .iter()
@@ -332,7 +457,7 @@ pub fn search(prep: &Prepared) -> Result<Choice> {
     let foms: Vec<Vec<Fom>> = ctles
         .par_iter()
         .map(|&(a, b)| {
-            let st = prep.ctle_state(a, b);
+            let st = prep.ctle_state(a, b, &active);
             order
                 .iter()
                 .map(|&i| candidate_fom(cfg, &st, &tx[i]))
