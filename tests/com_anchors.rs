@@ -166,3 +166,45 @@ fn pcm_example2() {
 fn tec_smtio_4in_thru() {
     check("tec_SMTIO_4in_thru");
 }
+
+/// Channel assembly alone (packages, VTF 93A-18, "vtf" interpolation, impulse truncation,
+/// Tx/Rx filters, 93A-24 pulse): the unequalised pulse against the anchor's `uneq_window`.
+#[test]
+fn unequalised_pulse_matches_anchor() {
+    use sireach::com::channel::{channel_h21, irfft, shaping};
+    let root = Path::new(ROOT);
+    let Ok(text) = std::fs::read_to_string(root.join("configs/anchor_r53_ctle_dfe.toml")) else {
+        return;
+    };
+    let cfg = ComConfig::from_toml_str(&text).unwrap();
+    let grid = sireach::com::SystemGrid::new(&cfg).unwrap();
+    assert_eq!(grid.n_times, 170_000);
+    assert_eq!(grid.freqs_hz.len(), 85_001);
+    let anchor: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("reference/ck_CA_19p75dB__r53_ctle_dfe.json")).unwrap(),
+    )
+    .unwrap();
+    let thru = load(&root.join("channels/ck_CA_19p75dB/CA_19p75dB_thru.s4p.gz"));
+    let h = channel_h21(&cfg, &grid, &thru).unwrap();
+    let spec: Vec<_> = h
+        .iter()
+        .zip(shaping(&cfg, &grid))
+        .map(|(a, s)| a * s * cfg.a_v)
+        .collect();
+    let p = irfft(&spec, grid.n_times);
+    let w = &anchor["waveforms"];
+    let start = (w["uneq_t0_s"].as_f64().unwrap() / grid.dt_s).round() as usize;
+    let want = w["uneq_window"].as_array().unwrap();
+    for (k, v) in want.iter().enumerate() {
+        let (ours, want) = (p[start + k], v.as_f64().unwrap());
+        assert!(
+            (ours - want).abs() <= 1e-6,
+            "sample {}: {ours} vs {want}",
+            start + k
+        );
+    }
+    let peak = p.iter().cloned().fold(f64::MIN, f64::max);
+    let want_peak = anchor["results"]["peak_uneq_pulse_V"].as_f64().unwrap();
+    eprintln!("unequalised peak {peak} V (PyChOpMarg {want_peak} V)");
+    assert!((peak - want_peak).abs() <= 1e-6, "{peak} vs {want_peak}");
+}

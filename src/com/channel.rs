@@ -184,6 +184,10 @@ fn trend_mean(x: &[f64]) -> f64 {
     let mean = x.iter().sum::<f64>() / n as f64;
     let sd = (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0)).sqrt();
     let kept: Vec<f64> = x.iter().copied().filter(|v| (v - med).abs() < sd).collect();
+    if kept.is_empty() {
+        // Constant group delay (sd = 0): MATLAB/PyChOpMarg would divide 0 by 0; the mean is the trend.
+        return mean;
+    }
     kept.iter().sum::<f64>() / kept.len() as f64
 }
 
@@ -274,14 +278,6 @@ pub fn rfft(x: &[f64]) -> Vec<Complex64> {
         return vec![Complex64::new(f64::NAN, 0.0); out.len()];
     }
     out
-}
-
-/// Which end an aggressor's signal enters (selects the Tx package and the amplitude).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Thru,
-    Fext,
-    Next,
 }
 
 /// The terminated channel + packages on the system grid with Ht·Hr divided out (PyChOpMarg's

@@ -34,6 +34,8 @@ pub struct ComResult {
     pub choice: Choice,
     pub noise: NoiseBudget,
     pub grid: SystemGrid,
+    /// The equalised victim pulse (Tx FFE, CTLE; no DFE), A_v-scaled, at M samples/UI, V.
+    pub eq_pulse_v: Vec<f64>,
 }
 
 /// COM of a thru channel with its FEXT and NEXT aggressors (differential 2-ports; for a
@@ -67,7 +69,9 @@ pub fn compute(
     let active = search::active_taps(&search::tx_candidates(cfg).0);
     let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
     let noise = noise::final_com(cfg, &grid, &st, &choice.tx_taps, choice.fom.cursor_ix)?;
+    let eq_pulse_v = search::apply_tx(&st.vic0, &choice.tx_taps, cfg.samples_per_ui);
     Ok(ComResult {
+        eq_pulse_v,
         com_db: noise.com_db,
         fom_db: choice.fom.fom_db,
         as_v: noise.as_v,
