@@ -1,7 +1,7 @@
 //! Channel Operating Margin, IEEE 802.3 Annex 93A (classic configuration: Tx FFE, CTLE 93A-22,
 //! DFE, with the MMSE figure of merit of 178A.1.6 as PyChOpMarg 3.4.0 and MATLAB COM use it).
 //! This module owns the COM computation end to end: [`config`] (the parameter set),
-//! [`channel`] (grids, packages, VTF, pulses), [`search`] (the equaliser search), [`noise`]
+//! [`channel`] (grids, packages, VTF, pulses), [`txffe`] (Tx FFE candidates and shifts), [`search`] (the equaliser search), [`noise`]
 //! (the final noise budget and COM). [`compute`] runs them on differential 2-ports.
 //! Not yet covered: MMSE Rx FFE with more than one tap, 178A device models, MLSD,
 //! quantisation noise, package test cases, host boards (the config parser names them).
@@ -10,6 +10,7 @@ pub mod channel;
 pub mod config;
 pub mod noise;
 pub mod search;
+pub mod txffe;
 
 use num_complex::Complex64;
 
@@ -66,10 +67,10 @@ pub fn compute(
             .collect::<Result<_>>()?,
     };
     let choice = search::search(&prep)?;
-    let active = search::active_taps(&search::tx_candidates(cfg).0);
+    let active = txffe::active_taps(&txffe::tx_candidates(cfg).0);
     let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
     let noise = noise::final_com(cfg, &grid, &st, &choice.tx_taps, choice.fom.cursor_ix)?;
-    let eq_pulse_v = search::apply_tx(&st.vic0, &choice.tx_taps, cfg.samples_per_ui);
+    let eq_pulse_v = txffe::apply_tx(&st.vic0, &choice.tx_taps, cfg.samples_per_ui);
     Ok(ComResult {
         eq_pulse_v,
         com_db: noise.com_db,

@@ -6,7 +6,8 @@
 
 use super::channel::{SystemGrid, irfft, rfft};
 use super::config::ComConfig;
-use super::search::{CtleState, agg_phase, apply_tx, decimate, var_x};
+use super::search::{CtleState, agg_phase, decimate, var_x};
+use super::txffe::apply_tx;
 use crate::error::{Error, Result};
 
 /// The noise budget of the final COM, V (rms) and the result.
