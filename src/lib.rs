@@ -36,6 +36,7 @@
 
 pub mod channel;
 pub mod cli;
+pub mod com;
 pub mod error;
 pub mod eye;
 pub mod kernels;

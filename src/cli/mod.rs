@@ -2,6 +2,7 @@
 //! computation lives in the library; this module only reads arguments, calls it, and prints.
 
 mod channel;
+mod com;
 mod eye;
 mod optical;
 mod reach;
@@ -33,6 +34,7 @@ enum Command {
     Optical(optical::OpticalCmd),
     Reach(reach::ReachArgs),
     Eye(Box<eye::EyeArgs>),
+    Com(Box<com::ComArgs>),
 }
 
 /// Run the command line; errors are printed as `error: …` with their file position.
@@ -44,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Optical(cmd) => optical::run(cmd),
         Command::Reach(a) => reach::run(a),
         Command::Eye(a) => eye::run(*a),
+        Command::Com(a) => com::run(*a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,85 @@
+//! Channel Operating Margin, IEEE 802.3 Annex 93A (classic configuration: Tx FFE, CTLE 93A-22,
+//! DFE, with the MMSE figure of merit of 178A.1.6 as PyChOpMarg 3.4.0 and MATLAB COM use it).
+//! This module owns the COM computation end to end: [`config`] (the parameter set),
+//! [`channel`] (grids, packages, VTF, pulses), [`txffe`] (Tx FFE candidates and shifts), [`search`] (the equaliser search), [`noise`]
+//! (the final noise budget and COM). [`compute`] runs them on differential 2-ports.
+//! Not yet covered: MMSE Rx FFE with more than one tap, 178A device models, MLSD,
+//! quantisation noise, package test cases, host boards (the config parser names them).
+
+pub mod channel;
+pub mod config;
+pub mod noise;
+pub mod search;
+pub mod txffe;
+
+use num_complex::Complex64;
+
+use crate::error::Result;
+use crate::network::Network;
+pub use channel::SystemGrid;
+pub use config::ComConfig;
+pub use noise::NoiseBudget;
+pub use search::Choice;
+
+/// A COM result: the chosen equaliser and the noise budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComResult {
+    pub com_db: f64,
+    pub fom_db: f64,
+    /// A_s, V (93A-23).
+    pub as_v: f64,
+    /// A_ni at DER_0, V.
+    pub ani_v: f64,
+    /// One PAM4 sub-eye's opening at DER_0, 2·(A_s − A_ni), V.
+    pub eye_height_v: f64,
+    pub choice: Choice,
+    pub noise: NoiseBudget,
+    pub grid: SystemGrid,
+    /// The equalised victim pulse (Tx FFE, CTLE; no DFE), A_v-scaled, at M samples/UI, V.
+    pub eq_pulse_v: Vec<f64>,
+}
+
+/// COM of a thru channel with its FEXT and NEXT aggressors (differential 2-ports; for a
+/// 4-port use [`Network::differential`] with pairing 1-3/2-4, thrus 1→2 and 3→4).
+pub fn compute(
+    cfg: &ComConfig,
+    thru: &Network,
+    fext: &[Network],
+    next: &[Network],
+) -> Result<ComResult> {
+    let grid = SystemGrid::new(cfg)?;
+    let shape = channel::shaping(cfg, &grid);
+    let scaled = |net: &Network, a: f64| -> Result<Vec<Complex64>> {
+        let h = channel::channel_h21(cfg, &grid, net)?;
+        Ok(h.iter().zip(&shape).map(|(x, s)| x * s * a).collect())
+    };
+    let prep = search::Prepared {
+        cfg,
+        grid: &grid,
+        victim: scaled(thru, cfg.a_v)?,
+        fext: fext
+            .iter()
+            .map(|n| scaled(n, cfg.a_fe))
+            .collect::<Result<_>>()?,
+        next: next
+            .iter()
+            .map(|n| scaled(n, cfg.a_ne))
+            .collect::<Result<_>>()?,
+    };
+    let choice = search::search(&prep)?;
+    let active = txffe::active_taps(&txffe::tx_candidates(cfg).0);
+    let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
+    let noise = noise::final_com(cfg, &grid, &st, &choice.tx_taps, choice.fom.cursor_ix)?;
+    let eq_pulse_v = txffe::apply_tx(&st.vic0, &choice.tx_taps, cfg.samples_per_ui);
+    Ok(ComResult {
+        eq_pulse_v,
+        com_db: noise.com_db,
+        fom_db: choice.fom.fom_db,
+        as_v: noise.as_v,
+        ani_v: noise.ani_v,
+        eye_height_v: 2.0 * (noise.as_v - noise.ani_v),
+        choice,
+        noise,
+        grid,
+    })
+}

@@ -1,0 +1,254 @@
+//! COM's final noise and interference (IEEE 802.3 Annex 93A.1.7, with the 178A updates as
+//! PyChOpMarg 3.4.0 computes them): signal amplitude A_s (93A-23), ISI at the cursor phase
+//! with DFE cancellation (93A-26/27), crosstalk delta-PMFs at each aggressor's phase (93A-40,
+//! 178A-20), Gaussian Tx (178A-21), RJ (93A-31) and Rx (93A-35) noise, dual-Dirac jitter as a
+//! delta-PMF, the convolution (93A-45) and A_ni at DER_0, COM = 20·log10(A_s/A_ni) (93A-1).
+
+use super::channel::{SystemGrid, irfft, rfft};
+use super::config::ComConfig;
+use super::search::{CtleState, agg_phase, decimate, var_x};
+use super::txffe::apply_tx;
+use crate::error::{Error, Result};
+
+/// The noise budget of the final COM, V (rms) and the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoiseBudget {
+    pub as_v: f64,
+    pub ani_v: f64,
+    pub com_db: f64,
+    pub sigma_tx_v: f64,
+    pub sigma_g_v: f64,
+    pub sigma_n_v: f64,
+    pub sigma_j_v: f64,
+    pub sigma_isi_v: f64,
+    pub sigma_xt_v: f64,
+    pub dfe_taps: Vec<f64>,
+    pub xt_phases: Vec<usize>,
+}
+
+/// Samples with |x| > 1e-3·A_s (Note 2 of 93A.1.7.1).
+fn filt(x: &[f64], a_s: f64) -> Vec<f64> {
+    x.iter().copied().filter(|v| v.abs() > a_s * 1e-3).collect()
+}
+
+/// numpy's round-half-to-even.
+fn round_even(x: f64) -> i64 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 {
+        (2.0 * (x / 2.0).round()) as i64
+    } else {
+        r as i64
+    }
+}
+
+/// The delta-PMF of a set of samples on the grid (93A-39/40), as MATLAB COM / PyChOpMarg:
+/// each sample's L level shifts rounded to bins, zero shifts dropped, renormalised each step.
+pub fn delta_pmf(h: &[f64], levels: usize, npts: usize, ystep: f64) -> Result<Vec<f64>> {
+    let zero = npts / 2;
+    let l = levels as f64;
+    let mut p = vec![0.0; npts];
+    p[zero] = 1.0;
+    let mut q = vec![0.0; npts];
+    let (mut lo, mut hi) = (zero as i64, zero as i64 + 1);
+    for &x in h {
+        let shifts: Vec<i64> = (0..levels)
+            .map(|k| round_even(x * ((k as f64) * 2.0 / (l - 1.0) - 1.0) / ystep))
+            .filter(|&s| s != 0)
+            .collect();
+        if shifts.is_empty() {
+            continue;
+        }
+        let smin = *shifts.iter().min().unwrap_or(&0);
+        let smax = *shifts.iter().max().unwrap_or(&0);
+        let (nlo, nhi) = (lo + smin.min(0), hi + smax.max(0));
+        if nlo < 0 || nhi > npts as i64 {
+            return Err(Error::invalid(
+                "COM: a PMF's support exceeds its voltage grid",
+            ));
+        }
+        q[nlo as usize..nhi as usize]
+            .iter_mut()
+            .for_each(|v| *v = 0.0);
+        for &s in &shifts {
+            for i in lo..hi {
+                q[(i + s) as usize] += p[i as usize];
+            }
+        }
+        let sum: f64 = q.iter().sum();
+        for i in nlo..nhi {
+            p[i as usize] = q[i as usize] / sum;
+        }
+        lo = nlo;
+        hi = nhi;
+    }
+    Ok(p)
+}
+
+/// `fftconvolve(a, b, 'same')` clipped at 0 and renormalised (PyChOpMarg `_conv_pmfs`).
+pub fn conv_pmfs(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let n = a.len() + b.len() - 1;
+    let nfft = n.next_power_of_two();
+    let mut pa = a.to_vec();
+    pa.resize(nfft, 0.0);
+    let mut pb = b.to_vec();
+    pb.resize(nfft, 0.0);
+    let (fa, fb) = (rfft(&pa), rfft(&pb));
+    let prod: Vec<_> = fa.iter().zip(&fb).map(|(x, y)| x * y).collect();
+    let full = irfft(&prod, nfft);
+    let start = (b.len() - 1) / 2;
+    let mut out: Vec<f64> = full[start..start + a.len()]
+        .iter()
+        .map(|v| v.max(0.0))
+        .collect();
+    let s: f64 = out.iter().sum();
+    out.iter_mut().for_each(|v| *v /= s);
+    out
+}
+
+/// Final COM for the chosen CTLE state, Tx taps and cursor (PyChOpMarg `calc_noise`).
+pub fn final_com(
+    cfg: &ComConfig,
+    grid: &SystemGrid,
+    st: &CtleState,
+    taps: &[f64],
+    cursor_ix: usize,
+) -> Result<NoiseBudget> {
+    let m = cfg.samples_per_ui;
+    let l = cfg.levels;
+    let vx = var_x(l);
+    let vic = apply_tx(&st.vic0, taps, m);
+    let n = vic.len();
+    let (curs_ui, ph) = (cursor_ix / m, cursor_ix % m);
+    let h0 = vic[cursor_ix];
+    let a_s = cfg.rlm * h0 / (l as f64 - 1.0);
+    if !(a_s.is_finite() && a_s > 0.0) {
+        return Err(Error::invalid("COM: the cursor is not positive"));
+    }
+    // Rx noise (93A-35), positive frequencies from Δf.
+    let df = grid.fstep_hz;
+    let var_n = cfg.eta0_v2_per_hz
+        * grid.freqs_hz[1..]
+            .iter()
+            .zip(&st.hctf[1..])
+            .map(|(&f, h)| (crate::signal::pulse::rx_filter(f, cfg.f_r_hz) * h).norm_sqr())
+            .sum::<f64>()
+        * df;
+    let var_tx = st.var_tn[ph];
+    let n_ui = n / m;
+    let hj: Vec<f64> = (0..n_ui)
+        .map(|k| {
+            let i = ph + k * m;
+            let hi = if i + 1 < n { vic[i + 1] } else { 0.0 };
+            let lo = if i >= 1 { vic[i - 1] } else { 0.0 };
+            (hi - lo) / (2.0 / m as f64)
+        })
+        .collect();
+    let hdd = filt(&hj.iter().map(|v| cfg.a_dd_ui * v).collect::<Vec<_>>(), a_s);
+    let var_j = cfg.sigma_rj_ui.powi(2) * vx * hj.iter().map(|v| v * v).sum::<f64>();
+    let var_g = var_tx + var_j + var_n;
+    let mut hisi = decimate(&vic, ph, m);
+    hisi[curs_ui] = 0.0;
+    let nb = cfg.dfe_min.len();
+    let mut dfe = Vec::new();
+    for k in 0..nb {
+        let i = curs_ui + 1 + k;
+        if i >= hisi.len() {
+            break;
+        }
+        let b = (hisi[i] / h0).clamp(cfg.dfe_min[k], cfg.dfe_max[k]);
+        hisi[i] -= b * h0;
+        dfe.push(b);
+    }
+    let var_isi = vx * hisi.iter().map(|v| v * v).sum::<f64>();
+    let hisi_f = filt(&hisi, a_s);
+    let mut hxts = Vec::new();
+    let mut phases = Vec::new();
+    for p0 in &st.fext0 {
+        let p = apply_tx(p0, taps, m);
+        let (i, _) = agg_phase(&p, m);
+        phases.push(i);
+        hxts.push(filt(&decimate(&p, i, m), a_s));
+    }
+    for p in &st.next {
+        let (i, _) = agg_phase(p, m);
+        phases.push(i);
+        hxts.push(filt(&decimate(p, i, m), a_s));
+    }
+    let ystep = (a_s / 1000.0).min(1e-5);
+    let abs_sum = |x: &[f64]| x.iter().map(|v| v.abs()).sum::<f64>();
+    let support = abs_sum(&hisi_f) + hxts.iter().map(|h| abs_sum(h)).sum::<f64>() + abs_sum(&hdd);
+    let ymax = (1.1 * a_s).max(support + 10.0 * var_g.sqrt() + 2.0 * ystep);
+    let half = (ymax / ystep).ceil() as usize;
+    if half > 20_000_000 {
+        return Err(Error::invalid("COM: the noise grid would be too large"));
+    }
+    let npts = 2 * half + 1;
+    let y: Vec<f64> = (0..npts)
+        .map(|k| (k as f64 - half as f64) * ystep)
+        .collect();
+    let pj = delta_pmf(&hdd, l, npts, ystep)?;
+    let pg: Vec<f64> = y
+        .iter()
+        .map(|v| {
+            (-v * v / (2.0 * var_g)).exp() / (2.0 * std::f64::consts::PI * var_g).sqrt() * ystep
+        })
+        .collect();
+    let pn = conv_pmfs(&pg, &pj);
+    let pisi = delta_pmf(&hisi_f, l, npts, ystep)?;
+    let mut pxt = vec![0.0; npts];
+    pxt[half] = 1.0;
+    for h in &hxts {
+        pxt = conv_pmfs(&pxt, &delta_pmf(h, l, npts, ystep)?);
+    }
+    let var_xt: f64 = y.iter().zip(&pxt).map(|(v, p)| v * v * p).sum();
+    let mut pdelta = vec![0.0; npts];
+    pdelta[half] = 1.0;
+    let py = conv_pmfs(&conv_pmfs(&conv_pmfs(&pisi, &pn), &pxt), &pdelta);
+    let total: f64 = py.iter().sum();
+    let mut acc = 0.0;
+    let mut ani = f64::NAN;
+    for (k, p) in py.iter().enumerate() {
+        acc += p;
+        if acc / total >= cfg.der0 {
+            ani = -y[k];
+            break;
+        }
+    }
+    let com_db = 20.0 * (a_s / ani).log10();
+    Ok(NoiseBudget {
+        as_v: a_s,
+        ani_v: ani,
+        com_db,
+        sigma_tx_v: var_tx.sqrt(),
+        sigma_g_v: var_g.sqrt(),
+        sigma_n_v: var_n.sqrt(),
+        sigma_j_v: var_j.sqrt(),
+        sigma_isi_v: var_isi.sqrt(),
+        sigma_xt_v: var_xt.sqrt(),
+        dfe_taps: dfe,
+        xt_phases: phases,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delta_pmf_of_one_pam4_sample_has_four_equal_bins() {
+        // h = 3 bins: shifts −3, −1, 1, 3, each with probability 1/4 (93A-39).
+        let p = delta_pmf(&[3.0e-5], 4, 21, 1e-5).unwrap();
+        for k in [7, 9, 11, 13] {
+            assert!((p[k] - 0.25).abs() < 1e-15);
+        }
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn round_half_even() {
+        assert_eq!(round_even(0.5), 0);
+        assert_eq!(round_even(1.5), 2);
+        assert_eq!(round_even(-2.5), -2);
+        assert_eq!(round_even(2.6), 3);
+    }
+}

@@ -1,0 +1,323 @@
+//! COM's equaliser search (IEEE 802.3 Annex 93A.1.6 with the MMSE figure of merit of
+//! 178A.1.6, 178A-33…36, as PyChOpMarg 3.4.0 runs it): CTLE g_DC outer, g_DC2, then the Tx FFE
+//! grid (first tap slowest), strictly-greater FOM wins. For each candidate the cursor is
+//! searched over `ts_range` samples about the pulse peak. With a 1-tap Rx FFE (cursor fixed to
+//! 1 relative) the MMSE system 178A-33 reduces to `w = 1/h0`, `b = clip(h(d+k)/h0)`, and the
+//! MSE of 178A-35 with the noise autocorrelation at lag 0 (Rx 93A-35 folded, Tx 178A-21,
+//! jitter 178A-23, crosstalk at each aggressor's own phase 178A-20).
+
+use num_complex::Complex64;
+use rayon::prelude::*;
+
+use super::channel::{SystemGrid, ctle, irfft, rfft};
+use super::config::ComConfig;
+use super::txffe::{PhaseGram, active_taps, apply_tx, tx_candidates};
+use crate::error::{Error, Result};
+
+/// `irfft(S)[0]` over the first `len` bins (the lag-0 autocorrelation of a folded PSD).
+pub(crate) fn lag0(s: &[f64], len: usize) -> f64 {
+    let n = 2 * (len - 1);
+    let mid: f64 = s[1..len - 1].iter().sum();
+    (s[0] + 2.0 * mid + s[len - 1]) / n as f64
+}
+
+/// `irfft(|rfft(x)|²)[0]` over `len` bins: Σx² when `x` has `2(len − 1)` samples (Parseval).
+pub(crate) fn power_lag0(x: &[f64], len: usize) -> f64 {
+    if x.len() == 2 * (len - 1) {
+        x.iter().map(|v| v * v).sum()
+    } else {
+        let s: Vec<f64> = rfft(x).iter().map(|z| z.norm_sqr()).collect();
+        lag0(&s, len.min(s.len()))
+    }
+}
+
+/// Every `m`-th sample from `phase`.
+pub(crate) fn decimate(p: &[f64], phase: usize, m: usize) -> Vec<f64> {
+    p.iter().skip(phase).step_by(m).copied().collect()
+}
+
+/// An aggressor's phase of largest energy over whole UIs (178A-20 / 93A-33) and that energy.
+pub(crate) fn agg_phase(p: &[f64], m: usize) -> (usize, f64) {
+    let n_ui = p.len() / m;
+    let mut e = vec![0.0; m];
+    for (i, v) in p[..n_ui * m].iter().enumerate() {
+        e[i % m] += v * v;
+    }
+    let mut best = 0;
+    for (k, &v) in e.iter().enumerate() {
+        if v > e[best] {
+            best = k;
+        }
+    }
+    (best, e[best])
+}
+
+/// The pulse responses and noise terms of one CTLE setting, before the Tx FFE.
+pub struct CtleState {
+    pub hctf: Vec<Complex64>,
+    /// Victim pulse (A_v-scaled), no Tx FFE.
+    pub vic0: Vec<f64>,
+    /// FEXT pulses (A_fe), no Tx FFE; NEXT pulses (A_ne, never Tx-equalised).
+    pub fext0: Vec<Vec<f64>>,
+    pub next: Vec<Vec<f64>>,
+    /// Rx noise variance at the FFE input (folded, 93A-35), V².
+    pub var_rn: f64,
+    /// Σ of the NEXT crosstalk variances, V².
+    pub var_next: f64,
+    /// Tx noise variance (178A-21) per sampling phase, V².
+    pub var_tn: Vec<f64>,
+    /// Bins of the folded PSDs (`n_UI/2 + 1`).
+    pub n_bins: usize,
+    /// Per-phase energy forms of the FEXT pulses under the Tx FFE.
+    pub fext_gram: Vec<PhaseGram>,
+    /// Per-phase energy forms of the victim (all samples) and of its central difference
+    /// (whole UIs, 178A-23), under the Tx FFE.
+    pub vic_gram: PhaseGram,
+    pub jit_gram: PhaseGram,
+}
+
+/// Shared inputs: the system grid and each channel's `M·sinc·Ht·Hr·H21·A` on it.
+pub struct Prepared<'a> {
+    pub cfg: &'a ComConfig,
+    pub grid: &'a SystemGrid,
+    pub victim: Vec<Complex64>,
+    pub fext: Vec<Vec<Complex64>>,
+    pub next: Vec<Vec<Complex64>>,
+}
+
+pub(crate) fn var_x(levels: usize) -> f64 {
+    let l = levels as f64;
+    (l * l - 1.0) / (3.0 * (l - 1.0) * (l - 1.0))
+}
+
+impl Prepared<'_> {
+    pub fn ctle_state(&self, g_dc_db: f64, g_dc2_db: f64, active: &[usize]) -> CtleState {
+        let cfg = self.cfg;
+        let grid = self.grid;
+        let m = cfg.samples_per_ui;
+        let n = grid.n_times;
+        let tb = cfg.ui_s();
+        let hctf: Vec<Complex64> = grid
+            .freqs_hz
+            .iter()
+            .map(|&f| ctle(cfg, f, g_dc_db, g_dc2_db))
+            .collect();
+        let pulse = |g: &[Complex64]| {
+            let spec: Vec<Complex64> = g.iter().zip(&hctf).map(|(a, b)| a * b).collect();
+            irfft(&spec, n)
+        };
+        let vic0 = pulse(&self.victim);
+        let fext0: Vec<Vec<f64>> = self.fext.iter().map(|g| pulse(g)).collect();
+        let next: Vec<Vec<f64>> = self.next.iter().map(|g| pulse(g)).collect();
+        let n_ui = n / m;
+        let n_bins = n_ui / 2 + 1;
+        let vx = var_x(cfg.levels);
+        // Rx noise (PyChOpMarg NoiseCalc.Srn): η0/2·|Hr·Hctf|², folded by decimating its autocorrelation.
+        let psd: Vec<Complex64> = grid
+            .freqs_hz
+            .iter()
+            .zip(&hctf)
+            .map(|(&f, h)| {
+                let hr = crate::signal::pulse::rx_filter(f, cfg.f_r_hz);
+                Complex64::new(cfg.eta0_v2_per_hz / 2.0 * (hr * h).norm_sqr(), 0.0)
+            })
+            .collect();
+        let acf = decimate(&irfft(&psd, n), 0, m);
+        let fmax = *grid.freqs_hz.last().unwrap_or(&0.0);
+        let srn: Vec<f64> = rfft(&acf)
+            .iter()
+            .map(|z| z.norm() * 2.0 * fmax * tb)
+            .collect();
+        let var_rn = lag0(&srn, n_bins) / tb;
+        let var_next = next
+            .iter()
+            .map(|p| {
+                let (ph, _) = agg_phase(p, m);
+                vx * power_lag0(&decimate(&p[..n_ui * m], ph, m), n_bins)
+            })
+            .sum();
+        let snr = 10f64.powf(-cfg.snr_tx_db / 10.0);
+        let var_tn = (0..m)
+            .map(|ph| {
+                let x = decimate(&vic0, ph, m);
+                snr * power_lag0(&x, n_bins)
+            })
+            .collect();
+        let fext_gram = fext0.iter().map(|p| PhaseGram::new(p, active, m)).collect();
+        let sh = PhaseGram::shifted(&vic0, active, m);
+        let vic_gram = PhaseGram::from_series(&sh, active, m);
+        let diffs: Vec<Vec<f64>> = sh
+            .iter()
+            .map(|v| {
+                (0..n_ui * m)
+                    .map(|i| {
+                        let hi = if i + 1 < n { v[i + 1] } else { 0.0 };
+                        let lo = if i >= 1 { v[i - 1] } else { 0.0 };
+                        hi - lo
+                    })
+                    .collect()
+            })
+            .collect();
+        let jit_gram = PhaseGram::from_series(&diffs, active, m);
+        CtleState {
+            fext_gram,
+            vic_gram,
+            jit_gram,
+            hctf,
+            vic0,
+            fext0,
+            next,
+            var_rn,
+            var_next,
+            var_tn,
+            n_bins,
+        }
+    }
+}
+
+/// The MMSE FOM of one candidate (victim with Tx FFE applied, FEXT likewise).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fom {
+    pub fom_db: f64,
+    pub cursor_ix: usize,
+    pub mse_v2: f64,
+}
+
+pub fn candidate_fom(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fom> {
+    let m = cfg.samples_per_ui;
+    let tb = cfg.ui_s();
+    let vx = var_x(cfg.levels);
+    let vic = apply_tx(&st.vic0, taps, m);
+    let n = vic.len();
+    let n_ui = n / m;
+    let mut var_xt = st.var_next;
+    if n_ui.is_multiple_of(2) {
+        for g in &st.fext_gram {
+            // Σx² at the best phase (Parseval: the folded PSD's lag 0 for an even number of UIs).
+            var_xt += vx * g.best(taps).1;
+        }
+    } else {
+        for p0 in &st.fext0 {
+            let p = apply_tx(p0, taps, m);
+            let (ph, _) = agg_phase(&p, m);
+            var_xt += vx * power_lag0(&decimate(&p[..n_ui * m], ph, m), st.n_bins);
+        }
+    }
+    let mut peak = 0;
+    for (i, &v) in vic.iter().enumerate() {
+        if v > vic[peak] {
+            peak = i;
+        }
+    }
+    let nb = cfg.dfe_min.len();
+    let dt = tb / m as f64;
+    let var_jit = cfg.a_dd_ui.powi(2) + cfg.sigma_rj_ui.powi(2);
+    let rlm = cfg.rlm / (cfg.levels as f64 - 1.0);
+    let wv = st.vic_gram.weights(taps);
+    let wj = st.jit_gram.weights(taps);
+    let mut best = Fom {
+        fom_db: -1000.0,
+        cursor_ix: peak,
+        mse_v2: f64::NAN,
+    };
+    let mut found = false;
+    for ofst in cfg.ts_range.0..=cfg.ts_range.1 {
+        let ts = peak as i64 + ofst;
+        if ts < 0 || ts as usize >= n {
+            return Err(Error::invalid(
+                "COM: no room about the pulse peak for the cursor search",
+            ));
+        }
+        let ts = ts as usize;
+        let ph = ts % m;
+        let rhh = st.vic_gram.energy(&wv, ph);
+        // Σ hJ² with hJ = (p(i+1) − p(i−1))/(2 dt) (178A-23).
+        let sj = st.jit_gram.energy(&wj, ph) / (4.0 * dt * dt);
+        let var_j = vx * var_jit * tb * tb * sj;
+        let rn0 = st.var_rn + var_xt + st.var_tn[ph] + var_j;
+        let r = rhh + rn0 / vx;
+        let h0 = vic[ts];
+        let w = 1.0 / h0;
+        let mut bb = 0.0;
+        let mut hbb = 0.0;
+        for k in 0..nb {
+            let hb = vic.get(ts + (k + 1) * m).copied().unwrap_or(0.0);
+            let b = (hb / h0).clamp(cfg.dfe_min[k], cfg.dfe_max[k]);
+            bb += b * b;
+            hbb += hb * b;
+        }
+        let mse = vx * (w * w * r + 1.0 + bb - 2.0 * w * h0 - 2.0 * w * hbb);
+        let fom = 20.0 * (rlm / mse.sqrt()).log10();
+        if fom > best.fom_db {
+            best = Fom {
+                fom_db: fom,
+                cursor_ix: ts,
+                mse_v2: mse,
+            };
+            found = true;
+        }
+    }
+    if !found {
+        best.fom_db = f64::NAN;
+    }
+    Ok(best)
+}
+
+/// The chosen equaliser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub g_dc_db: f64,
+    pub g_dc2_db: f64,
+    pub tx_taps: Vec<f64>,
+    pub fom: Fom,
+    pub n_evals: usize,
+}
+
+/// Full search over g_DC × g_DC2 × Tx FFE, CTLE settings in parallel.
+pub fn search(prep: &Prepared) -> Result<Choice> {
+    let cfg = prep.cfg;
+    let (tx, order) = tx_candidates(cfg);
+    let active = active_taps(&tx);
+    let ctles: Vec<(f64, f64)> = cfg
+        .g_dc_db
+        .iter()
+        .flat_map(|&a| cfg.g_dc2_db.iter().map(move |&b| (a, b)))
+        .collect();
+    let foms: Vec<Vec<Fom>> = ctles
+        .par_iter()
+        .map(|&(a, b)| {
+            let st = prep.ctle_state(a, b, &active);
+            order
+                .iter()
+                .map(|&i| candidate_fom(cfg, &st, &tx[i]))
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<_>>()?;
+    let mut best: Option<(usize, usize, Fom)> = None;
+    for (ci, row) in foms.iter().enumerate() {
+        for (ti, f) in row.iter().enumerate() {
+            if best.as_ref().is_none_or(|b| f.fom_db > b.2.fom_db) && f.fom_db > -1000.0 {
+                best = Some((ci, ti, *f));
+            }
+        }
+    }
+    let (ci, ti, fom) =
+        best.ok_or_else(|| Error::invalid("COM: no equaliser candidate gave a finite FOM"))?;
+    Ok(Choice {
+        g_dc_db: ctles[ci].0,
+        g_dc2_db: ctles[ci].1,
+        tx_taps: tx[order[ti]].clone(),
+        fom,
+        n_evals: ctles.len() * order.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lag0_of_white_psd_is_its_level() {
+        assert!((lag0(&[2.0; 5], 5) - 2.0).abs() < 1e-15);
+    }
+}
