@@ -13,6 +13,7 @@ pub mod search;
 pub mod txffe;
 
 use num_complex::Complex64;
+use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::network::Network;
@@ -58,11 +59,11 @@ pub fn compute(
         grid: &grid,
         victim: scaled(thru, cfg.a_v)?,
         fext: fext
-            .iter()
+            .par_iter()
             .map(|n| scaled(n, cfg.a_fe))
             .collect::<Result<_>>()?,
         next: next
-            .iter()
+            .par_iter()
             .map(|n| scaled(n, cfg.a_ne))
             .collect::<Result<_>>()?,
     };
