@@ -44,13 +44,13 @@ fn bench(c: &mut Criterion) {
         let h = channel_h21(&cfg, &grid, n).unwrap();
         h.iter().zip(&shape).map(|(x, s)| x * s * a).collect()
     };
-    let prep = Prepared {
-        cfg: &cfg,
-        grid: &grid,
-        victim: scaled(&thru, cfg.a_v),
-        fext: fext.iter().map(|n| scaled(n, cfg.a_fe)).collect(),
-        next: next.iter().map(|n| scaled(n, cfg.a_ne)).collect(),
-    };
+    let prep = Prepared::new(
+        &cfg,
+        &grid,
+        scaled(&thru, cfg.a_v),
+        fext.iter().map(|n| scaled(n, cfg.a_fe)).collect(),
+        next.iter().map(|n| scaled(n, cfg.a_ne)).collect(),
+    );
     let (tx, order) = tx_candidates(&cfg);
     let active = active_taps(&tx);
     let st = prep.ctle_state(-12.0, -3.0, &active);
