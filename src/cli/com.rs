@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
+use rayon::prelude::*;
 
 use crate::com::{ComConfig, compute};
 use crate::error::{Error, Result};
@@ -59,8 +60,16 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
         .map_err(|e| Error::invalid(format!("{}: {e}", a.config.display())))?;
     let cfg = ComConfig::from_toml_str(&text)?;
     let thru = load(&a.thru)?;
-    let fext = a.fext.iter().map(|p| load(p)).collect::<Result<Vec<_>>>()?;
-    let next = a.next.iter().map(|p| load(p)).collect::<Result<Vec<_>>>()?;
+    let fext = a
+        .fext
+        .par_iter()
+        .map(|p| load(p))
+        .collect::<Result<Vec<_>>>()?;
+    let next = a
+        .next
+        .par_iter()
+        .map(|p| load(p))
+        .collect::<Result<Vec<_>>>()?;
     let r = compute(&cfg, &thru, &fext, &next)?;
     let secs = start.elapsed().as_secs_f64();
     let n = &r.noise;
@@ -105,23 +114,20 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
             r.ani_v * 1e3,
             r.eye_height_v * 1e3
         );
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|c| format!("{c:.3}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let n_pre = r.choice.tx_taps.len().saturating_sub(4);
         println!(
-            "CTLE g_DC {} dB, g_DC2 {} dB; Tx FFE {:?}",
+            "CTLE g_DC {} dB, g_DC2 {} dB; Tx FFE c(-{n_pre})…c(3): {}",
             r.choice.g_dc_db,
             r.choice.g_dc2_db,
-            r.choice
-                .tx_taps
-                .iter()
-                .map(|c| format!("{c:.3}"))
-                .collect::<Vec<_>>()
+            list(&r.choice.tx_taps)
         );
-        println!(
-            "DFE {:?}",
-            n.dfe_taps
-                .iter()
-                .map(|c| format!("{c:.3}"))
-                .collect::<Vec<_>>()
-        );
+        println!("DFE b(1)…: {}", list(&n.dfe_taps));
         println!(
             "noise (mV rms): Tx {:.4}  G {:.4}  N {:.4}  J {:.4}  ISI {:.4}  XT {:.4}",
             n.sigma_tx_v * 1e3,

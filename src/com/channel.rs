@@ -363,6 +363,33 @@ mod tests {
     }
 
     #[test]
+    fn vtf_interpolation_is_exact_on_linear_data() {
+        // |H| linear in f and a pure delay: the DC point of the linear fit, the interior and
+        // the group-delay extension above the data are all exact (README pitfall 3).
+        let tau = 1.5e-9;
+        let fin: Vec<f64> = (1..=200).map(|k| k as f64 * 1e7).collect();
+        let h: Vec<Complex64> = fin
+            .iter()
+            .map(|&f| Complex64::from_polar(1.0 - f / 1e10, -2.0 * std::f64::consts::PI * f * tau))
+            .collect();
+        let fout: Vec<f64> = (0..=800).map(|k| k as f64 * 0.5e7).collect();
+        let out = interp_vtf(&h, &fin, &fout);
+        for (k, &f) in fout.iter().enumerate() {
+            let want_mag = 1.0 - f / 1e10;
+            assert!(
+                (out[k].norm() - want_mag).abs() < 1e-9,
+                "f {f}: {}",
+                out[k].norm()
+            );
+            let want = Complex64::from_polar(1.0, -2.0 * std::f64::consts::PI * f * tau);
+            assert!(
+                (out[k] / out[k].norm() - want).norm() < 1e-6,
+                "phase at {f}"
+            );
+        }
+    }
+
+    #[test]
     fn ctle_dc_gain_is_product_of_stages() {
         let cfg_text = std::fs::read_to_string("/work/shared/com/configs/anchor_r53_ctle_dfe.toml");
         let Ok(t) = cfg_text else { return };

@@ -13,6 +13,7 @@ pub mod search;
 pub mod txffe;
 
 use num_complex::Complex64;
+use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::network::Network;
@@ -53,19 +54,16 @@ pub fn compute(
         let h = channel::channel_h21(cfg, &grid, net)?;
         Ok(h.iter().zip(&shape).map(|(x, s)| x * s * a).collect())
     };
-    let prep = search::Prepared {
-        cfg,
-        grid: &grid,
-        victim: scaled(thru, cfg.a_v)?,
-        fext: fext
-            .iter()
-            .map(|n| scaled(n, cfg.a_fe))
-            .collect::<Result<_>>()?,
-        next: next
-            .iter()
-            .map(|n| scaled(n, cfg.a_ne))
-            .collect::<Result<_>>()?,
-    };
+    let victim = scaled(thru, cfg.a_v)?;
+    let fext = fext
+        .par_iter()
+        .map(|n| scaled(n, cfg.a_fe))
+        .collect::<Result<_>>()?;
+    let next = next
+        .par_iter()
+        .map(|n| scaled(n, cfg.a_ne))
+        .collect::<Result<_>>()?;
+    let prep = search::Prepared::new(cfg, &grid, victim, fext, next);
     let choice = search::search(&prep)?;
     let active = txffe::active_taps(&txffe::tx_candidates(cfg).0);
     let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);

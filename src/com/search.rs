@@ -80,9 +80,65 @@ pub struct CtleState {
 pub struct Prepared<'a> {
     pub cfg: &'a ComConfig,
     pub grid: &'a SystemGrid,
-    pub victim: Vec<Complex64>,
-    pub fext: Vec<Vec<Complex64>>,
-    pub next: Vec<Vec<Complex64>>,
+    /// Per channel (victim, FEXT…, NEXT…), the pulses of the four CTLE basis terms.
+    basis: Vec<[Vec<f64>; 4]>,
+    n_fext: usize,
+}
+
+/// The CTLE (93A-22) is `g1·g2/D + g1·b/D + g2·a/D + a·b/D` with `a = j f/f_z`,
+/// `b = j f/f_LF` and `D` its poles: each channel's pulse for any (g_DC, g_DC2) is the same
+/// combination of four pulses, computed once.
+fn ctle_basis(cfg: &ComConfig, f: f64) -> [Complex64; 4] {
+    let j = Complex64::new(0.0, 1.0);
+    let a = j * f / cfg.f_z_hz;
+    let b = j * f / cfg.f_lf_hz;
+    let d = (1.0 + j * f / cfg.f_p1_hz) * (1.0 + j * f / cfg.f_p2_hz) * (1.0 + b);
+    [1.0 / d, b / d, a / d, a * b / d]
+}
+
+impl<'a> Prepared<'a> {
+    /// From each channel's `M·sinc·Ht·Hr·H21·A` on the grid (victim, FEXT, NEXT).
+    pub fn new(
+        cfg: &'a ComConfig,
+        grid: &'a SystemGrid,
+        victim: Vec<Complex64>,
+        fext: Vec<Vec<Complex64>>,
+        next: Vec<Vec<Complex64>>,
+    ) -> Prepared<'a> {
+        let n_fext = fext.len();
+        let basis_f: Vec<[Complex64; 4]> =
+            grid.freqs_hz.iter().map(|&f| ctle_basis(cfg, f)).collect();
+        let chans: Vec<Vec<Complex64>> = std::iter::once(victim).chain(fext).chain(next).collect();
+        let basis = chans
+            .par_iter()
+            .map(|g| {
+                std::array::from_fn(|t| {
+                    let spec: Vec<Complex64> =
+                        g.iter().zip(&basis_f).map(|(x, b)| x * b[t]).collect();
+                    irfft(&spec, grid.n_times)
+                })
+            })
+            .collect();
+        Prepared {
+            cfg,
+            grid,
+            basis,
+            n_fext,
+        }
+    }
+
+    fn pulse(&self, ch: usize, g_dc_db: f64, g_dc2_db: f64) -> Vec<f64> {
+        let g1 = 10f64.powf(g_dc_db / 20.0);
+        let g2 = 10f64.powf(g_dc2_db / 20.0);
+        let [p0, p1, p2, p3] = &self.basis[ch];
+        let w = [g1 * g2, g1, g2];
+        p0.iter()
+            .zip(p1)
+            .zip(p2)
+            .zip(p3)
+            .map(|(((a, b), c), d)| w[0] * a + w[1] * b + w[2] * c + d)
+            .collect()
+    }
 }
 
 pub(crate) fn var_x(levels: usize) -> f64 {
@@ -102,13 +158,13 @@ impl Prepared<'_> {
             .iter()
             .map(|&f| ctle(cfg, f, g_dc_db, g_dc2_db))
             .collect();
-        let pulse = |g: &[Complex64]| {
-            let spec: Vec<Complex64> = g.iter().zip(&hctf).map(|(a, b)| a * b).collect();
-            irfft(&spec, n)
-        };
-        let vic0 = pulse(&self.victim);
-        let fext0: Vec<Vec<f64>> = self.fext.iter().map(|g| pulse(g)).collect();
-        let next: Vec<Vec<f64>> = self.next.iter().map(|g| pulse(g)).collect();
+        let vic0 = self.pulse(0, g_dc_db, g_dc2_db);
+        let fext0: Vec<Vec<f64>> = (1..=self.n_fext)
+            .map(|c| self.pulse(c, g_dc_db, g_dc2_db))
+            .collect();
+        let next: Vec<Vec<f64>> = (1 + self.n_fext..self.basis.len())
+            .map(|c| self.pulse(c, g_dc_db, g_dc2_db))
+            .collect();
         let n_ui = n / m;
         let n_bins = n_ui / 2 + 1;
         let vx = var_x(cfg.levels);
@@ -315,6 +371,23 @@ pub fn search(prep: &Prepared) -> Result<Choice> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ctle_basis_recombines_to_93a_22() {
+        let Ok(t) = std::fs::read_to_string("/work/shared/com/configs/anchor_r53_ctle_dfe.toml")
+        else {
+            return;
+        };
+        let c = ComConfig::from_toml_str(&t).unwrap();
+        for f in [0.0, 1e8, 13.28e9, 26.56e9, 80e9] {
+            let (gdc, gdc2) = (-8.0, -3.0);
+            let (g1, g2) = (10f64.powf(gdc / 20.0), 10f64.powf(gdc2 / 20.0));
+            let b = ctle_basis(&c, f);
+            let sum = g1 * g2 * b[0] + g1 * b[1] + g2 * b[2] + b[3];
+            let want = super::super::channel::ctle(&c, f, gdc, gdc2);
+            assert!((sum - want).norm() <= 1e-14 * want.norm().max(1.0), "f {f}");
+        }
+    }
 
     #[test]
     fn lag0_of_white_psd_is_its_level() {
