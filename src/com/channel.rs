@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn ctle_dc_gain_is_product_of_stages() {
-        let cfg_text = std::fs::read_to_string("/work/shared/com/configs/anchor_r53_ctle_dfe.toml");
+        let cfg_text = std::fs::read_to_string("../shared/com/configs/anchor_r53_ctle_dfe.toml");
         let Ok(t) = cfg_text else { return };
         let c = ComConfig::from_toml_str(&t).unwrap();
         let h = ctle(&c, 0.0, -6.0, -3.0);

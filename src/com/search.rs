@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn ctle_basis_recombines_to_93a_22() {
-        let Ok(t) = std::fs::read_to_string("/work/shared/com/configs/anchor_r53_ctle_dfe.toml")
+        let Ok(t) = std::fs::read_to_string("../shared/com/configs/anchor_r53_ctle_dfe.toml")
         else {
             return;
         };

@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn anchor_grid_has_60_candidates() {
-        let Ok(t) = std::fs::read_to_string("/work/shared/com/configs/anchor_r53_ctle_dfe.toml")
+        let Ok(t) = std::fs::read_to_string("../shared/com/configs/anchor_r53_ctle_dfe.toml")
         else {
             return;
         };
