@@ -25,10 +25,10 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
-#[test]
-fn the_cable_assembly_opens_and_the_60_db_channel_is_closed() {
-    let good = json(&[
-        CA,
+/// The acceptance check's call: 53.125 GBd PAM4, 12-tap DFE, BER 1e-4, JSON.
+fn acceptance_eye(channel: &str) -> Value {
+    json(&[
+        channel,
         "--baud-gbd",
         "53.125",
         "--pam4",
@@ -37,7 +37,12 @@ fn the_cable_assembly_opens_and_the_60_db_channel_is_closed() {
         "--ber",
         "1e-4",
         "--json",
-    ]);
+    ])
+}
+
+#[test]
+fn the_cable_assembly_opens_and_the_60_db_channel_is_closed() {
+    let good = acceptance_eye(CA);
     let h: Vec<f64> = good["eye_heights_v"]
         .as_array()
         .unwrap()
@@ -59,17 +64,7 @@ fn the_cable_assembly_opens_and_the_60_db_channel_is_closed() {
     let same = json(&[CA, "--rate", "106.25G", "--json"]);
     assert_eq!(same["eye_heights_v"], good["eye_heights_v"]);
     // PyChOpMarg's example channel: 60 dB at Nyquist
-    let bad = json(&[
-        EX2,
-        "--baud-gbd",
-        "53.125",
-        "--pam4",
-        "--dfe",
-        "12",
-        "--ber",
-        "1e-4",
-        "--json",
-    ]);
+    let bad = acceptance_eye(EX2);
     for v in bad["eye_heights_v"].as_array().unwrap() {
         assert!(v.as_f64().unwrap() <= 0.0, "{bad}");
     }
