@@ -119,7 +119,7 @@ pub struct EyeArgs {
     #[arg(long, default_value_t = 0.0, requires = "time_domain")]
     td_dcd_ui: f64,
     /// Draw the eye (.svg or .png): statistical contours at 1e-3, 1e-6, 1e-9, 1e-12 and --ber,
-    /// over the time-domain density when --time-domain is given, else over the statistical one.
+    /// over the time-domain density when --time-domain is given (contours alone otherwise).
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
     /// Draw the vertical and horizontal bathtubs of every eye (.svg or .png).
