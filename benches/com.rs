@@ -9,7 +9,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use num_complex::Complex64;
-use sireach::com::channel::{channel_h21, shaping};
+use sireach::com::channel::{ChannelKind, channel_h21, shaping};
 use sireach::com::search::{Prepared, candidate_fom};
 use sireach::com::txffe::{active_taps, tx_candidates};
 use sireach::com::{ComConfig, SystemGrid, compute};
@@ -40,16 +40,20 @@ fn bench(c: &mut Criterion) {
         .collect();
     let grid = SystemGrid::new(&cfg).unwrap();
     let shape = shaping(&cfg, &grid);
-    let scaled = |n: &Network, a: f64| -> Vec<Complex64> {
-        let h = channel_h21(&cfg, &grid, n).unwrap();
+    let scaled = |n: &Network, a: f64, kind: ChannelKind| -> Vec<Complex64> {
+        let h = channel_h21(&cfg, &grid, n, kind).unwrap();
         h.iter().zip(&shape).map(|(x, s)| x * s * a).collect()
     };
     let prep = Prepared::new(
         &cfg,
         &grid,
-        scaled(&thru, cfg.a_v),
-        fext.iter().map(|n| scaled(n, cfg.a_fe)).collect(),
-        next.iter().map(|n| scaled(n, cfg.a_ne)).collect(),
+        scaled(&thru, cfg.a_v, ChannelKind::Thru),
+        fext.iter()
+            .map(|n| scaled(n, cfg.a_fe, ChannelKind::Fext))
+            .collect(),
+        next.iter()
+            .map(|n| scaled(n, cfg.a_ne, ChannelKind::Next))
+            .collect(),
     );
     let (tx, order) = tx_candidates(&cfg);
     let active = active_taps(&tx);

@@ -1,8 +1,10 @@
-//! COM (IEEE 802.3 Annex 93A, `r53_ctle_dfe`) against PyChOpMarg 3.4.0's anchors in
-//! `../shared/com/reference/<set>__r53_ctle_dfe.json`: every set's COM within 0.1 dB, the same
-//! CTLE and Tx FFE choice, the FOM within 0.05 dB, A_s and A_ni within 0.5 %. The anchors are
-//! PyChOpMarg's outputs (independent reference), read from the JSON, not typed in. Release
-//! only (the search is 1,980 candidates per set): `cargo test --release --test com_anchors`.
+//! COM (IEEE 802.3 Annex 93A / 178A) against PyChOpMarg 3.4.0's anchors in
+//! `../shared/com/reference/<set>__<config>.json`, for the configurations `r53_ctle_dfe`
+//! (CTLE + Tx FFE + 12-tap DFE, 1,980 candidates) and `dj_xls_vs_matlab` (16-tap MMSE Rx FFE,
+//! Δf 50 MHz, per-end package lengths, 3-segment die ladders): every set's COM within 0.1 dB,
+//! the same CTLE, Tx FFE and cursor, the FOM within 0.05 dB, A_s and A_ni within 0.5 %, the Rx
+//! FFE taps within 1e-6. The anchors are PyChOpMarg's outputs (independent reference), read
+//! from the JSON, not typed in. Release only: `cargo test --release --test com_anchors`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -42,18 +44,23 @@ fn files(manifest: &Value, set: &str) -> std::collections::HashMap<String, PathB
 }
 
 fn check(set: &str) {
+    check_config(set, "r53_ctle_dfe");
+}
+
+fn check_config(set: &str, config: &str) {
     if cfg!(debug_assertions) {
         eprintln!("skipped in debug builds: run with --release");
         return;
     }
     let root = Path::new(ROOT);
-    let Ok(text) = std::fs::read_to_string(root.join("configs/anchor_r53_ctle_dfe.toml")) else {
+    let Ok(text) = std::fs::read_to_string(root.join(format!("configs/anchor_{config}.toml")))
+    else {
         eprintln!("no ../shared/com: skipped");
         return;
     };
     let cfg = ComConfig::from_toml_str(&text).unwrap();
     let anchor: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join(format!("reference/{set}__r53_ctle_dfe.json"))).unwrap(),
+        &std::fs::read_to_string(root.join(format!("reference/{set}__{config}.json"))).unwrap(),
     )
     .unwrap();
     let manifest: Value = serde_json::from_str(
@@ -79,7 +86,7 @@ fn check(set: &str) {
     let res = &anchor["results"];
     let want = res["COM_dB"].as_f64().unwrap();
     eprintln!(
-        "{set}: PyChOpMarg {want:.3} dB, sireach {:.3} dB, Δ {:+.4} dB, {secs:.2} s",
+        "{set} / {config}: PyChOpMarg {want:.3} dB, sireach {:.3} dB, Δ {:+.4} dB, {secs:.2} s",
         r.com_db,
         r.com_db - want
     );
@@ -132,6 +139,57 @@ fn check(set: &str) {
         res["cursor_ix"].as_u64().unwrap(),
         "{set}: cursor"
     );
+    let rx: Vec<f64> = res["rx_ffe_taps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(r.choice.rx_taps.len(), rx.len(), "{set}: Rx FFE span");
+    for (a, b) in r.choice.rx_taps.iter().zip(&rx) {
+        assert!(
+            (a - b).abs() < 1e-6,
+            "{set}: Rx FFE {:?} vs {rx:?}",
+            r.choice.rx_taps
+        );
+    }
+}
+
+/// The 16-tap MMSE Rx FFE configuration (PyChOpMarg's own MATLAB-comparison sheet).
+fn check_xls(set: &str) {
+    check_config(set, "dj_xls_vs_matlab");
+}
+#[test]
+fn xls_ck_ca_19p75db() {
+    check_xls("ck_CA_19p75dB");
+}
+#[test]
+fn xls_ck_dpo_12db() {
+    check_xls("ck_DPO_12dB");
+}
+#[test]
+fn xls_ck_dpo_24db() {
+    check_xls("ck_DPO_24dB");
+}
+#[test]
+fn xls_ck_dpo_32db_thru() {
+    check_xls("ck_DPO_32dB_thru");
+}
+#[test]
+fn xls_composite_host4in_ca19p75_host4in_thru() {
+    check_xls("composite_host4in_CA19p75_host4in_thru");
+}
+#[test]
+fn xls_gore_c2c_12db_thru() {
+    check_xls("gore_C2C_12dB_thru");
+}
+#[test]
+fn xls_pcm_example2() {
+    check_xls("pcm_example2");
+}
+#[test]
+fn xls_tec_smtio_4in_thru() {
+    check_xls("tec_SMTIO_4in_thru");
 }
 
 #[test]
@@ -171,7 +229,7 @@ fn tec_smtio_4in_thru() {
 /// Tx/Rx filters, 93A-24 pulse): the unequalised pulse against the anchor's `uneq_window`.
 #[test]
 fn unequalised_pulse_matches_anchor() {
-    use sireach::com::channel::{channel_h21, irfft, shaping};
+    use sireach::com::channel::{ChannelKind, channel_h21, irfft, shaping};
     let root = Path::new(ROOT);
     let Ok(text) = std::fs::read_to_string(root.join("configs/anchor_r53_ctle_dfe.toml")) else {
         return;
@@ -185,7 +243,7 @@ fn unequalised_pulse_matches_anchor() {
     )
     .unwrap();
     let thru = load(&root.join("channels/ck_CA_19p75dB/CA_19p75dB_thru.s4p.gz"));
-    let h = channel_h21(&cfg, &grid, &thru).unwrap();
+    let h = channel_h21(&cfg, &grid, &thru, ChannelKind::Thru).unwrap();
     let spec: Vec<_> = h
         .iter()
         .zip(shaping(&cfg, &grid))

@@ -85,7 +85,8 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
                 "g_dc_db": r.choice.g_dc_db,
                 "g_dc2_db": r.choice.g_dc2_db,
                 "tx_ffe_taps": r.choice.tx_taps,
-                "rx_ffe_taps": [1.0],
+                "rx_ffe_taps": r.choice.rx_taps,
+                "rx_ffe_tap_positions": r.choice.rx_cols,
                 "dfe_taps": n.dfe_taps,
                 "cursor_ix": r.choice.fom.cursor_ix,
             },
@@ -127,6 +128,14 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
             r.choice.g_dc2_db,
             list(&r.choice.tx_taps)
         );
+        if r.choice.rx_taps.len() > 1 {
+            println!(
+                "Rx FFE ({} positions, cursor at {}): {}",
+                r.choice.rx_taps.len(),
+                cfg.rx_ffe.dw,
+                list(&r.choice.rx_taps)
+            );
+        }
         println!("DFE b(1)…: {}", list(&n.dfe_taps));
         println!(
             "noise (mV rms): Tx {:.4}  G {:.4}  N {:.4}  J {:.4}  ISI {:.4}  XT {:.4}",

@@ -90,18 +90,30 @@ fn chain(parts: &[Vec<S2>]) -> Vec<S2> {
         .collect()
 }
 
+/// Which channel a package is for: the thru's Tx package, or an aggressor's (NEXT and FEXT
+/// packages may have their own line lengths, `zp_next` / `zp_fext`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    Thru,
+    Next,
+    Fext,
+}
+
 /// The package of one end (`end` 0 = Tx, 1 = Rx) at `f`, die at port 1 for the Tx and at
 /// port 2 for the Rx (PyChOpMarg's `_pkg_models`: Rx = C_p, lines in the same order, then the
-/// die + bump flipped). Shunt and series elements single-ended at R_0, lines per 93A-13/14.
-fn package(cfg: &ComConfig, f: &[f64], end: usize) -> Result<Vec<S2>> {
+/// die + bump flipped). The die is a ladder of (shunt C_d, series L_s) segments then C_b.
+/// Shunt and series elements single-ended at R_0, lines per 93A-13/14; `zp` the line lengths.
+fn package(cfg: &ComConfig, f: &[f64], end: usize, zp: &[f64]) -> Result<Vec<S2>> {
     let r0 = cfg.r0_ohm;
-    let die = chain(&[
-        s2_of(&shunt_capacitance(f, cfg.c_d_f[end], r0)?),
-        s2_of(&series_inductance(f, cfg.l_s_h[end], r0)?),
-        s2_of(&shunt_capacitance(f, cfg.c_b_f[end], r0)?),
-    ]);
+    let mut die_parts = Vec::new();
+    for (&c, &l) in cfg.c_d_f[end].iter().zip(&cfg.l_s_h[end]) {
+        die_parts.push(s2_of(&shunt_capacitance(f, c, r0)?));
+        die_parts.push(s2_of(&series_inductance(f, l, r0)?));
+    }
+    die_parts.push(s2_of(&shunt_capacitance(f, cfg.c_b_f[end], r0)?));
+    let die = chain(&die_parts);
     let mut lines = Vec::new();
-    for (&zc, &zp) in cfg.z_c_ohm.iter().zip(&cfg.z_p_mm) {
+    for (&zc, &zp) in cfg.z_c_ohm.iter().zip(zp) {
         let line = Annex93aLine {
             gamma0_per_mm: cfg.gamma0,
             a1: cfg.a1,
@@ -282,7 +294,12 @@ pub fn rfft(x: &[f64]) -> Vec<Complex64> {
 
 /// The terminated channel + packages on the system grid with Ht·Hr divided out (PyChOpMarg's
 /// `H21` of the "vtf" mode): `net` is the channel's differential 2-port.
-pub fn channel_h21(cfg: &ComConfig, grid: &SystemGrid, net: &Network) -> Result<Vec<Complex64>> {
+pub fn channel_h21(
+    cfg: &ComConfig,
+    grid: &SystemGrid,
+    net: &Network,
+    kind: ChannelKind,
+) -> Result<Vec<Complex64>> {
     if net.nports() != 2 || net.nfreq() < 12 {
         return Err(Error::invalid(
             "COM: a channel must be a differential 2-port with at least 12 frequencies",
@@ -290,8 +307,13 @@ pub fn channel_h21(cfg: &ComConfig, grid: &SystemGrid, net: &Network) -> Result<
     }
     let f_ch: Vec<f64> = net.frequency_hz.to_vec();
     let ch = s2_of(net);
-    let tx = package(cfg, &f_ch, 0)?;
-    let rx = package(cfg, &f_ch, 1)?;
+    let tx_zp = match kind {
+        ChannelKind::Thru => &cfg.zp_end_mm[0],
+        ChannelKind::Next => &cfg.zp_end_mm[2],
+        ChannelKind::Fext => &cfg.zp_end_mm[3],
+    };
+    let tx = package(cfg, &f_ch, 0, tx_zp)?;
+    let rx = package(cfg, &f_ch, 1, &cfg.zp_end_mm[1])?;
     let gamma = |rd: f64| (rd - cfg.r0_ohm) / (rd + cfg.r0_ohm);
     let (g1, g2) = (gamma(cfg.r_d_ohm[0]), gamma(cfg.r_d_ohm[1]));
     let h: Vec<Complex64> = (0..f_ch.len())

@@ -58,14 +58,18 @@ pub struct ComConfig {
     pub dfe_max: Vec<f64>,
     /// Die termination [Tx, Rx], Ω.
     pub r_d_ohm: [f64; 2],
-    /// Die ladder C_d and L_s [Tx, Rx], F and H; bump C_b and ball C_p [Tx, Rx], F.
-    pub c_d_f: [f64; 2],
-    pub l_s_h: [f64; 2],
+    /// Die ladder C_d and L_s per segment [Tx, Rx], F and H (93A.1.2.3, 178A ladder: one
+    /// shunt C_d then one series L_s per segment); bump C_b and ball C_p [Tx, Rx], F.
+    pub c_d_f: [Vec<f64>; 2],
+    pub l_s_h: [Vec<f64>; 2],
     pub c_b_f: [f64; 2],
     pub c_p_f: [f64; 2],
     /// Package line segment impedances, Ω, and lengths [z_p(sel), z_pB], mm.
     pub z_c_ohm: Vec<f64>,
     pub z_p_mm: Vec<f64>,
+    /// Package line lengths per package [Tx (thru), Rx, NEXT, FEXT], mm (PyChOpMarg's `zp_tx`,
+    /// `zp_rx`, `zp_next`, `zp_fext`; each defaults to `z_p_mm`).
+    pub zp_end_mm: [Vec<f64>; 4],
     /// Package line loss (93A-9…12): γ_0 1/mm, a_1 √ns/mm, a_2 ns/mm, τ ns/mm.
     pub gamma0: f64,
     pub a1: f64,
@@ -73,6 +77,43 @@ pub struct ComConfig {
     pub tau_ns_per_mm: f64,
     /// Cursor search range about the pulse peak, samples (inclusive); default ±M/2.
     pub ts_range: (i64, i64),
+    /// The receiver FFE (178A.1.6): tap limits relative to the cursor, `dw` pre-cursor taps.
+    pub rx_ffe: RxFfeConfig,
+    /// MATLAB COM's "Local Search" (grid steps; 0 = full search).
+    pub local_search: usize,
+}
+
+/// The MMSE receiver FFE of 802.3dj Annex 178A.1.6 (178A-33…36) and its floating taps
+/// (178A.1.8.1): `n_taps` positions, the cursor at `dw`, taps limited to
+/// `[min, max]·w(dw)`. With `n_taps = 1` it is the cursor alone (the classic Annex 93A
+/// receiver, CTLE + DFE).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RxFfeConfig {
+    pub taps_min: Vec<f64>,
+    pub taps_max: Vec<f64>,
+    pub dw: usize,
+    /// Fixed taps `0..n_fix` (`Nfix`); the rest of the span holds `n_float_groups` groups of
+    /// `n_float_taps` contiguous floating taps (`Nwg`, `Nwf`).
+    pub n_fix: usize,
+    pub n_float_groups: usize,
+    pub n_float_taps: usize,
+}
+
+impl RxFfeConfig {
+    /// The FFE's full span `N_w` (positions).
+    pub fn n_taps(&self) -> usize {
+        self.taps_max.len()
+    }
+
+    /// Whether the FFE is the cursor tap alone.
+    pub fn is_single_tap(&self) -> bool {
+        self.n_taps() == 1
+    }
+
+    /// Whether floating taps are placed (178A.1.8.1).
+    pub fn has_floating(&self) -> bool {
+        self.n_fix < self.n_taps() && self.n_float_groups > 0
+    }
 }
 
 type Table = toml::Table;
@@ -121,6 +162,59 @@ fn pair(t: &Table, key: &str, scale: f64) -> Result<[f64; 2]> {
     }
 }
 
+/// A die ladder value per end (`C_d`, `L_s`): a number (both ends, one segment), a list of
+/// one or two numbers (one segment, [Tx, Rx]), or a list of one or two lists (segments per end),
+/// as PyChOpMarg's `sDie` reads them (`atleast_1d(C_d[min(end, len − 1)])`).
+fn ladder(t: &Table, key: &str, scale: f64) -> Result<[Vec<f64>; 2]> {
+    let bad = || {
+        Error::invalid(format!(
+            "COM config: {key} must be a number, [Tx, Rx] numbers, or [[Tx segments…], [Rx segments…]]"
+        ))
+    };
+    let ends: Vec<Vec<f64>> = match t.get(key) {
+        None => return Err(Error::invalid(format!("COM config: missing {key}"))),
+        Some(toml::Value::Array(a)) if a.iter().any(|v| v.is_array()) => {
+            let mut ends = Vec::new();
+            for v in a {
+                let seg = v.as_array().ok_or_else(bad)?;
+                ends.push(
+                    seg.iter()
+                        .map(|x| x.as_float().or(x.as_integer().map(|i| i as f64)))
+                        .collect::<Option<Vec<f64>>>()
+                        .ok_or_else(bad)?,
+                );
+            }
+            ends
+        }
+        Some(_) => list(t, key)?.into_iter().map(|x| vec![x]).collect(),
+    };
+    match ends.as_slice() {
+        [a] if !a.is_empty() => {
+            let a: Vec<f64> = a.iter().map(|x| x * scale).collect();
+            Ok([a.clone(), a])
+        }
+        [a, b] if !a.is_empty() && !b.is_empty() => Ok([
+            a.iter().map(|x| x * scale).collect(),
+            b.iter().map(|x| x * scale).collect(),
+        ]),
+        _ => Err(bad()),
+    }
+}
+
+/// A non-negative integer parameter (absent = `default`).
+fn count(t: &Table, key: &str, default: usize) -> Result<usize> {
+    if t.get(key).is_none() || is_none(t, key) {
+        return Ok(default);
+    }
+    let v = num(t, key)?;
+    if !(v >= 0.0 && v.fract() == 0.0 && v <= 10_000.0) {
+        return Err(Error::invalid(format!(
+            "COM config: {key} must be a whole number 0…10000, found {v}"
+        )));
+    }
+    Ok(v as usize)
+}
+
 /// `"none"` (PyChOpMarg's None) or absent.
 fn is_none(t: &Table, key: &str) -> bool {
     match t.get(key) {
@@ -132,8 +226,8 @@ fn is_none(t: &Table, key: &str) -> bool {
 
 fn unsupported(key: &str, why: &str) -> Error {
     Error::invalid(format!(
-        "COM config: {key} is not yet supported ({why}); this version computes the classic \
-         Annex 93A CTLE + DFE configuration with a 1-tap Rx FFE"
+        "COM config: {key} is not yet supported ({why}); this version computes Annex 93A \
+         packages with CTLE, Tx FFE, MMSE Rx FFE (with floating taps) and DFE"
     ))
 }
 
@@ -185,9 +279,7 @@ const USED: &[&str] = &[
     "ts_sample_adj",
 ];
 /// Keys accepted when they hold the value that switches their feature off.
-const OFF: &[&str] = &[
-    "zp_tx", "zp_rx", "zp_next", "zp_fext", "z_c_rx", "zp_cases", "f_p3", "Nfix",
-];
+const OFF: &[&str] = &["z_c_rx", "zp_cases", "f_p3"];
 /// Keys that only matter to features that are off (host boards with include_pcb = 0, MLSD
 /// penalty with mlsd = false, quantiser clipping with N_qb = 0).
 const IDLE: &[&str] = &[
@@ -231,6 +323,11 @@ impl ComConfig {
                     k,
                     "local_search"
                         | "ts_srch_mode"
+                        | "zp_tx"
+                        | "zp_rx"
+                        | "zp_next"
+                        | "zp_fext"
+                        | "Nfix"
                         | "N_qb"
                         | "Nwg"
                         | "Nwf"
@@ -241,14 +338,7 @@ impl ComConfig {
                 return Err(Error::invalid(format!("COM config: unknown parameter {k}")));
             }
         }
-        let rx_max = list(p, "rx_taps_max")?;
-        let rx_min = list(p, "rx_taps_min")?;
-        if rx_max.len() != 1 || rx_min.len() != 1 || rx_max[0] != 1.0 || rx_min[0] != 1.0 {
-            return Err(unsupported(
-                "rx_taps_max",
-                "an MMSE Rx FFE with more than the cursor tap (178A-33..36)",
-            ));
-        }
+        let rx_ffe = rx_ffe_config(p)?;
         for &k in OFF {
             if !is_none(p, k) {
                 return Err(unsupported(k, "only the default, none, is handled"));
@@ -263,7 +353,7 @@ impl ComConfig {
                 Some(_) => false,
             })
         };
-        for k in ["local_search", "N_qb", "Nwg", "Nwf", "mlsd", "include_pcb"] {
+        for k in ["N_qb", "mlsd", "include_pcb"] {
             if !zero(k)? {
                 return Err(unsupported(k, "only 0 / false is handled"));
             }
@@ -275,9 +365,6 @@ impl ComConfig {
                 "ts_srch_mode",
                 "only \"full-sweep\" is handled",
             ));
-        }
-        if num(p, "dw")? != 0.0 {
-            return Err(unsupported("dw", "Rx FFE pre-cursor taps"));
         }
         let m = num(p, "M")?;
         let levels = num(p, "L")?;
@@ -311,6 +398,27 @@ impl ComConfig {
             .first()
             .ok_or_else(|| Error::invalid("COM config: z_p is empty"))?;
         let z_p_mm = vec![first_zp, num(p, "z_pB")?];
+        let end_zp = |k: &str| -> Result<Vec<f64>> {
+            if is_none(p, k) {
+                Ok(z_p_mm.clone())
+            } else {
+                let v = list(p, k)?;
+                if v.len() != z_c.len() {
+                    return Err(Error::invalid(format!(
+                        "COM config: {k} needs one length per z_c segment ({}), found {}",
+                        z_c.len(),
+                        v.len()
+                    )));
+                }
+                Ok(v)
+            }
+        };
+        let zp_end_mm = [
+            end_zp("zp_tx")?,
+            end_zp("zp_rx")?,
+            end_zp("zp_next")?,
+            end_zp("zp_fext")?,
+        ];
         if z_c.len() != 2 {
             return Err(Error::invalid(format!(
                 "COM config: z_c needs two segment impedances, found {}",
@@ -348,17 +456,20 @@ impl ComConfig {
             dfe_min: list(p, "dfe_min")?,
             dfe_max: list(p, "dfe_max")?,
             r_d_ohm: pair(p, "R_d", 1.0)?,
-            c_d_f: pair(p, "C_d", 1e-9)?,
-            l_s_h: pair(p, "L_s", 1e-9)?,
+            c_d_f: ladder(p, "C_d", 1e-9)?,
+            l_s_h: ladder(p, "L_s", 1e-9)?,
             c_b_f: pair(p, "C_b", 1e-9)?,
             c_p_f: pair(p, "C_p", 1e-9)?,
             z_c_ohm: z_c,
             z_p_mm,
+            zp_end_mm,
             gamma0: num(p, "gamma0")?,
             a1: num(p, "a1")?,
             a2: num(p, "a2")?,
             tau_ns_per_mm: num(p, "tau")?,
             ts_range,
+            rx_ffe,
+            local_search: count(p, "local_search", 0)?,
         };
         cfg.validate()?;
         Ok(cfg)
@@ -391,6 +502,15 @@ impl ComConfig {
                 "COM config: tx_taps_min/max/step need the same length (≥ 3: the last 3 are post-cursors)",
             ));
         }
+        for end in 0..2 {
+            if self.c_d_f[end].len() != self.l_s_h[end].len() {
+                return Err(Error::invalid(format!(
+                    "COM config: C_d and L_s need as many die-ladder segments ({} vs {})",
+                    self.c_d_f[end].len(),
+                    self.l_s_h[end].len()
+                )));
+            }
+        }
         if self.dfe_min.len() != self.dfe_max.len() {
             return Err(Error::invalid(
                 "COM config: dfe_min and dfe_max differ in length",
@@ -409,6 +529,56 @@ impl ComConfig {
     pub fn ui_s(&self) -> f64 {
         1.0 / self.fb_bd
     }
+}
+
+/// The Rx FFE keys: `rx_taps_min`/`rx_taps_max` (one entry per position, the cursor's 1.0),
+/// `dw`, `Nfix`, `Nwg`, `Nwf`.
+fn rx_ffe_config(p: &Table) -> Result<RxFfeConfig> {
+    let taps_max = list(p, "rx_taps_max")?;
+    let taps_min = list(p, "rx_taps_min")?;
+    let n = taps_max.len();
+    let dw = count(p, "dw", 0)?;
+    if n == 0 || taps_min.len() != n || n > 1024 {
+        return Err(Error::invalid(format!(
+            "COM config: rx_taps_min and rx_taps_max need the same number (1…1024) of taps, found {} and {n}",
+            taps_min.len()
+        )));
+    }
+    if dw >= n {
+        return Err(Error::invalid(format!(
+            "COM config: dw ({dw}) must be less than the number of Rx FFE taps ({n})"
+        )));
+    }
+    if taps_min
+        .iter()
+        .zip(&taps_max)
+        .any(|(a, b)| a.partial_cmp(b).is_none_or(|o| o.is_gt()))
+    {
+        return Err(Error::invalid(
+            "COM config: each rx_taps_min must be ≤ its rx_taps_max",
+        ));
+    }
+    let n_fix = count(p, "Nfix", n)?.min(n);
+    let n_float_groups = count(p, "Nwg", 0)?;
+    let n_float_taps = count(p, "Nwf", 0)?;
+    if n_fix <= dw {
+        return Err(Error::invalid(format!(
+            "COM config: Nfix ({n_fix}) must include the cursor tap (dw = {dw})"
+        )));
+    }
+    if n_fix < n && n_float_groups > 0 && n_float_taps == 0 {
+        return Err(Error::invalid(
+            "COM config: Nwg floating groups need Nwf ≥ 1 taps",
+        ));
+    }
+    Ok(RxFfeConfig {
+        taps_min,
+        taps_max,
+        dw,
+        n_fix,
+        n_float_groups,
+        n_float_taps,
+    })
 }
 
 fn check_run_options(ro: &Table) -> Result<()> {
@@ -450,17 +620,14 @@ mod tests {
         let c = ComConfig::from_toml_str(&text).unwrap();
         assert_eq!(c.fb_bd, 53.125e9);
         assert_eq!(c.samples_per_ui, 32);
-        assert!((c.c_d_f[0] - 0.12e-12).abs() < 1e-20);
+        assert!((c.c_d_f[0][0] - 0.12e-12).abs() < 1e-20);
         assert!((c.f_r_hz - 0.58 * 53.125e9).abs() < 1.0);
         assert_eq!(c.ts_range, (-16, 16));
     }
 
     #[test]
     fn unsupported_fields_are_named() {
-        for (f, key) in [
-            ("anchor_dj_xls_vs_matlab.toml", "rx_taps_max"),
-            ("anchor_dj_d3p3_cr_hl.toml", "devices"),
-        ] {
+        for (f, key) in [("anchor_dj_d3p3_cr_hl.toml", "devices")] {
             let Ok(text) = std::fs::read_to_string(format!("../shared/com/configs/{f}")) else {
                 continue;
             };

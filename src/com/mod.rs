@@ -9,6 +9,7 @@
 pub mod channel;
 pub mod config;
 pub mod noise;
+pub mod rxffe;
 pub mod search;
 pub mod txffe;
 
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::network::Network;
-pub use channel::SystemGrid;
+pub use channel::{ChannelKind, SystemGrid};
 pub use config::ComConfig;
 pub use noise::NoiseBudget;
 pub use search::Choice;
@@ -50,24 +51,31 @@ pub fn compute(
 ) -> Result<ComResult> {
     let grid = SystemGrid::new(cfg)?;
     let shape = channel::shaping(cfg, &grid);
-    let scaled = |net: &Network, a: f64| -> Result<Vec<Complex64>> {
-        let h = channel::channel_h21(cfg, &grid, net)?;
+    let scaled = |net: &Network, a: f64, kind: ChannelKind| -> Result<Vec<Complex64>> {
+        let h = channel::channel_h21(cfg, &grid, net, kind)?;
         Ok(h.iter().zip(&shape).map(|(x, s)| x * s * a).collect())
     };
-    let victim = scaled(thru, cfg.a_v)?;
+    let victim = scaled(thru, cfg.a_v, ChannelKind::Thru)?;
     let fext = fext
         .par_iter()
-        .map(|n| scaled(n, cfg.a_fe))
+        .map(|n| scaled(n, cfg.a_fe, ChannelKind::Fext))
         .collect::<Result<_>>()?;
     let next = next
         .par_iter()
-        .map(|n| scaled(n, cfg.a_ne))
+        .map(|n| scaled(n, cfg.a_ne, ChannelKind::Next))
         .collect::<Result<_>>()?;
     let prep = search::Prepared::new(cfg, &grid, victim, fext, next);
     let choice = search::search(&prep)?;
     let active = txffe::active_taps(&txffe::tx_candidates(cfg).0);
     let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
-    let noise = noise::final_com(cfg, &grid, &st, &choice.tx_taps, choice.fom.cursor_ix)?;
+    let noise = noise::final_com(
+        cfg,
+        &grid,
+        &st,
+        &choice.tx_taps,
+        &choice.rx_taps,
+        choice.fom.cursor_ix,
+    )?;
     let eq_pulse_v = txffe::apply_tx(&st.vic0, &choice.tx_taps, cfg.samples_per_ui);
     Ok(ComResult {
         eq_pulse_v,

@@ -6,7 +6,10 @@
 
 use super::channel::{SystemGrid, irfft, rfft};
 use super::config::ComConfig;
-use super::search::{CtleState, agg_phase, decimate, var_x};
+use num_complex::Complex64;
+
+use super::rxffe::slopes;
+use super::search::{CtleState, agg_phase, decimate, power_lag0, var_x};
 use super::txffe::apply_tx;
 use crate::error::{Error, Result};
 
@@ -105,44 +108,55 @@ pub fn conv_pmfs(a: &[f64], b: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Final COM for the chosen CTLE state, Tx taps and cursor (PyChOpMarg `calc_noise`).
+/// `H_ffe(f) = Σ_k w_k·e^{−j2πkT_b f}` (93A-21 with the taps at whole-UI delays).
+fn ffe_response(w: &[f64], f: f64, tb: f64) -> Complex64 {
+    let z = Complex64::from_polar(1.0, -2.0 * std::f64::consts::PI * tb * f);
+    w.iter()
+        .rev()
+        .fold(Complex64::new(0.0, 0.0), |acc, &c| acc * z + c)
+}
+
+/// Final COM for the chosen CTLE state, Tx taps, Rx FFE taps `rx` (full span, unit cursor
+/// tap; `[1.0]` for none) and cursor (PyChOpMarg `calc_noise`).
 pub fn final_com(
     cfg: &ComConfig,
     grid: &SystemGrid,
     st: &CtleState,
     taps: &[f64],
+    rx: &[f64],
     cursor_ix: usize,
 ) -> Result<NoiseBudget> {
     let m = cfg.samples_per_ui;
     let l = cfg.levels;
     let vx = var_x(l);
-    let vic = apply_tx(&st.vic0, taps, m);
-    let n = vic.len();
+    let vic = apply_tx(&apply_tx(&st.vic0, taps, m), rx, m);
     let (curs_ui, ph) = (cursor_ix / m, cursor_ix % m);
     let h0 = vic[cursor_ix];
     let a_s = cfg.rlm * h0 / (l as f64 - 1.0);
     if !(a_s.is_finite() && a_s > 0.0) {
         return Err(Error::invalid("COM: the cursor is not positive"));
     }
-    // Rx noise (93A-35), positive frequencies from Δf.
+    let tb = cfg.ui_s();
+    // Rx noise (93A-35) through the Rx FFE, positive frequencies from Δf.
     let df = grid.fstep_hz;
     let var_n = cfg.eta0_v2_per_hz
         * grid.freqs_hz[1..]
             .iter()
             .zip(&st.hctf[1..])
-            .map(|(&f, h)| (crate::signal::pulse::rx_filter(f, cfg.f_r_hz) * h).norm_sqr())
+            .map(|(&f, h)| {
+                (crate::signal::pulse::rx_filter(f, cfg.f_r_hz) * h * ffe_response(rx, f, tb))
+                    .norm_sqr()
+            })
             .sum::<f64>()
         * df;
-    let var_tx = st.var_tn[ph];
-    let n_ui = n / m;
-    let hj: Vec<f64> = (0..n_ui)
-        .map(|k| {
-            let i = ph + k * m;
-            let hi = if i + 1 < n { vic[i + 1] } else { 0.0 };
-            let lo = if i >= 1 { vic[i - 1] } else { 0.0 };
-            (hi - lo) / (2.0 / m as f64)
-        })
-        .collect();
+    // Tx noise (178A-21) through the Rx FFE, at the cursor phase.
+    let var_tx = if rx.len() == 1 && rx[0] == 1.0 {
+        st.var_tn[ph]
+    } else {
+        let tn = apply_tx(&st.vic0, rx, m);
+        10f64.powf(-cfg.snr_tx_db / 10.0) * power_lag0(&decimate(&tn, ph, m), st.n_bins)
+    };
+    let hj = slopes(&vic, ph, m, 1.0 / m as f64);
     let hdd = filt(&hj.iter().map(|v| cfg.a_dd_ui * v).collect::<Vec<_>>(), a_s);
     let var_j = cfg.sigma_rj_ui.powi(2) * vx * hj.iter().map(|v| v * v).sum::<f64>();
     let var_g = var_tx + var_j + var_n;
@@ -163,16 +177,17 @@ pub fn final_com(
     let hisi_f = filt(&hisi, a_s);
     let mut hxts = Vec::new();
     let mut phases = Vec::new();
-    for p0 in &st.fext0 {
-        let p = apply_tx(p0, taps, m);
-        let (i, _) = agg_phase(&p, m);
-        phases.push(i);
-        hxts.push(filt(&decimate(&p, i, m), a_s));
-    }
-    for p in &st.next {
+    // Each aggressor at the phase chosen at the Rx FFE input (178A-20), sampled after it.
+    let pre: Vec<Vec<f64>> = st
+        .fext0
+        .iter()
+        .map(|p0| apply_tx(p0, taps, m))
+        .chain(st.next.iter().cloned())
+        .collect();
+    for p in &pre {
         let (i, _) = agg_phase(p, m);
         phases.push(i);
-        hxts.push(filt(&decimate(p, i, m), a_s));
+        hxts.push(filt(&decimate(&apply_tx(p, rx, m), i, m), a_s));
     }
     let ystep = (a_s / 1000.0).min(1e-5);
     let abs_sum = |x: &[f64]| x.iter().map(|v| v.abs()).sum::<f64>();

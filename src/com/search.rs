@@ -11,7 +11,8 @@ use rayon::prelude::*;
 
 use super::channel::{SystemGrid, ctle, irfft, rfft};
 use super::config::ComConfig;
-use super::txffe::{PhaseGram, active_taps, apply_tx, tx_candidates};
+use super::rxffe::{FixedLags, mmse};
+use super::txffe::{PhaseGram, TxGrid, active_taps, apply_tx, tx_grid};
 use crate::error::{Error, Result};
 
 /// `irfft(S)[0]` over the first `len` bins (the lag-0 autocorrelation of a folded PSD).
@@ -74,6 +75,10 @@ pub struct CtleState {
     /// (whole UIs, 178A-23), under the Tx FFE.
     pub vic_gram: PhaseGram,
     pub jit_gram: PhaseGram,
+    /// The Rx noise's folded spectrum (PyChOpMarg `Srn`, `T_b`-scaled), `n_bins` long.
+    pub srn: Vec<f64>,
+    /// Noise autocorrelation lags for a multi-tap Rx FFE (None for the cursor tap alone).
+    pub lags: Option<FixedLags>,
 }
 
 /// Shared inputs: the system grid and each channel's `M·sinc·Ht·Hr·H21·A` on it.
@@ -215,7 +220,7 @@ impl Prepared<'_> {
             })
             .collect();
         let jit_gram = PhaseGram::from_series(&diffs, active, m);
-        CtleState {
+        let mut st = CtleState {
             fext_gram,
             vic_gram,
             jit_gram,
@@ -227,7 +232,13 @@ impl Prepared<'_> {
             var_next,
             var_tn,
             n_bins,
+            srn,
+            lags: None,
+        };
+        if !cfg.rx_ffe.is_single_tap() {
+            st.lags = Some(FixedLags::new(cfg, &st, &st.srn));
         }
+        st
     }
 }
 
@@ -325,15 +336,68 @@ pub struct Choice {
     pub g_dc_db: f64,
     pub g_dc2_db: f64,
     pub tx_taps: Vec<f64>,
+    /// Rx FFE taps over the full span, normalised to a cursor tap of 1 (as MATLAB COM reports
+    /// them; `[1.0]` for the cursor alone), and the positions in use.
+    pub rx_taps: Vec<f64>,
+    pub rx_cols: Vec<usize>,
     pub fom: Fom,
     pub n_evals: usize,
 }
 
-/// Full search over g_DC × g_DC2 × Tx FFE, CTLE settings in parallel.
+/// The FOM of one Tx candidate: the closed form of the cursor-only receiver, or the MMSE FFE.
+pub fn evaluate(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fom> {
+    match &st.lags {
+        None => candidate_fom(cfg, st, taps),
+        Some(lags) => {
+            let s = mmse(cfg, st, lags, taps)?;
+            Ok(Fom {
+                fom_db: s.fom_db,
+                cursor_ix: s.cursor_ix,
+                mse_v2: s.mse_v2,
+            })
+        }
+    }
+}
+
+/// MATLAB COM's `OptFom_Local_Search()` skip rule (PyChOpMarg `opt_eq`'s `skip`): a swept Tx
+/// tap more than `local_search` grid steps from the best's, once the loop just outside it (the
+/// preceding tap, or g_DC2 for the first) is past its first value; and a g_DC2 more than
+/// `local_search` steps from the best's, once g_DC is past its first value.
+struct LocalSearch<'a> {
+    steps: usize,
+    grid: &'a TxGrid,
+    /// Swept taps, longest grid first.
+    swept: Vec<usize>,
+}
+
+impl LocalSearch<'_> {
+    fn skip(&self, i_gdc: usize, i_gdc2: usize, tx: usize, best: Option<(usize, usize)>) -> bool {
+        let Some((best_gdc2, best_tx)) = best else {
+            return false;
+        };
+        if self.steps == 0 {
+            return false;
+        }
+        if let (Some(ixs), Some(bix)) = (&self.grid.grid_ix[tx], &self.grid.grid_ix[best_tx]) {
+            for &k in &self.swept {
+                let outer = if k == 0 { i_gdc2 } else { ixs[k - 1] };
+                if outer > 0 && ixs[k].abs_diff(bix[k]) > self.steps {
+                    return true;
+                }
+            }
+        }
+        i_gdc > 0 && i_gdc2.abs_diff(best_gdc2) > self.steps
+    }
+}
+
+/// Search over g_DC × g_DC2 × Tx FFE in MATLAB COM's order, CTLE settings in parallel. With
+/// `local_search` > 0 every candidate's FOM is still computed (in parallel) and the serial
+/// local search is replayed over them, which visits and picks exactly what it would alone.
 pub fn search(prep: &Prepared) -> Result<Choice> {
     let cfg = prep.cfg;
-    let (tx, order) = tx_candidates(cfg);
-    let active = active_taps(&tx);
+    let grid = tx_grid(cfg);
+    let (tx, order) = (&grid.taps, &grid.order);
+    let active = active_taps(tx);
     let ctles: Vec<(f64, f64)> = cfg
         .g_dc_db
         .iter()
@@ -345,13 +409,30 @@ pub fn search(prep: &Prepared) -> Result<Choice> {
             let st = prep.ctle_state(a, b, &active);
             order
                 .iter()
-                .map(|&i| candidate_fom(cfg, &st, &tx[i]))
+                .map(|&i| evaluate(cfg, &st, &tx[i]))
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;
+    let mut swept: Vec<usize> = (0..grid.grid_len.len())
+        .filter(|&k| grid.grid_len[k] > 1)
+        .collect();
+    swept.sort_by_key(|&k| std::cmp::Reverse(grid.grid_len[k]));
+    let local = LocalSearch {
+        steps: cfg.local_search,
+        grid: &grid,
+        swept,
+    };
+    let n2 = cfg.g_dc2_db.len();
     let mut best: Option<(usize, usize, Fom)> = None;
+    let mut n_evals = 0;
     for (ci, row) in foms.iter().enumerate() {
+        let (i_gdc, i_gdc2) = (ci / n2, ci % n2);
         for (ti, f) in row.iter().enumerate() {
+            let b = best.as_ref().map(|&(bc, bt, _)| (bc % n2, order[bt]));
+            if local.skip(i_gdc, i_gdc2, order[ti], b) {
+                continue;
+            }
+            n_evals += 1;
             if best.as_ref().is_none_or(|b| f.fom_db > b.2.fom_db) && f.fom_db > -1000.0 {
                 best = Some((ci, ti, *f));
             }
@@ -359,12 +440,28 @@ pub fn search(prep: &Prepared) -> Result<Choice> {
     }
     let (ci, ti, fom) =
         best.ok_or_else(|| Error::invalid("COM: no equaliser candidate gave a finite FOM"))?;
+    let tx_taps = tx[order[ti]].clone();
+    let (rx_taps, rx_cols) = if cfg.rx_ffe.is_single_tap() {
+        (vec![1.0], vec![0])
+    } else {
+        // The winner's taps, recomputed (as PyChOpMarg does), then scaled to a unit cursor tap.
+        let st = prep.ctle_state(ctles[ci].0, ctles[ci].1, &active);
+        let lags = st
+            .lags
+            .as_ref()
+            .ok_or_else(|| Error::invalid("COM: no noise lags for the Rx FFE"))?;
+        let s = mmse(cfg, &st, lags, &tx_taps)?;
+        let c = s.taps[cfg.rx_ffe.dw];
+        (s.taps.iter().map(|w| w / c).collect(), s.cols)
+    };
     Ok(Choice {
         g_dc_db: ctles[ci].0,
         g_dc2_db: ctles[ci].1,
-        tx_taps: tx[order[ti]].clone(),
+        tx_taps,
+        rx_taps,
+        rx_cols,
         fom,
-        n_evals: ctles.len() * order.len(),
+        n_evals,
     })
 }
 

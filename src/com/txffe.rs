@@ -7,10 +7,24 @@
 
 use super::config::ComConfig;
 
+/// The Tx FFE candidates with their grid positions, for MATLAB COM's local search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TxGrid {
+    /// Each full tap vector c(-n_pre)…c(3), cursor included; index 0 is "no Tx EQ".
+    pub taps: Vec<Vec<f64>>,
+    /// The indices the search visits, in order.
+    pub order: Vec<usize>,
+    /// Per candidate, its index on each tap's grid (`None` for index 0).
+    pub grid_ix: Vec<Option<Vec<usize>>>,
+    /// Grid length per tap (cursor excluded).
+    pub grid_len: Vec<usize>,
+}
+
 /// The Tx FFE candidates (93A.1.6 step c; README pitfall 5): each full tap vector
-/// c(-n_pre)…c(3) with the cursor `1 − Σ|c_k|` inserted before the last three taps; index 0 is
-/// "no Tx EQ". Returns the vectors and the indices the search visits, in order.
-pub fn tx_candidates(cfg: &ComConfig) -> (Vec<Vec<f64>>, Vec<usize>) {
+/// c(-n_pre)…c(3) with the cursor `1 − Σ|c_k|` inserted before the last three taps, filtered
+/// by c(0) ≥ c0_min; index 0 is "no Tx EQ", visited first only when the grid lacks an
+/// all-zero point.
+pub fn tx_grid(cfg: &ComConfig) -> TxGrid {
     let ranges: Vec<Vec<f64>> = cfg
         .tx_taps_min
         .iter()
@@ -25,14 +39,14 @@ pub fn tx_candidates(cfg: &ComConfig) -> (Vec<Vec<f64>>, Vec<usize>) {
             }
         })
         .collect();
-    let mut combos: Vec<Vec<f64>> = vec![vec![]];
+    let mut combos: Vec<Vec<usize>> = vec![vec![]];
     for r in &ranges {
         combos = combos
             .iter()
             .flat_map(|c| {
-                r.iter().map(move |&v| {
+                (0..r.len()).map(move |k| {
                     let mut n = c.clone();
-                    n.push(v);
+                    n.push(k);
                     n
                 })
             })
@@ -48,9 +62,12 @@ pub fn tx_candidates(cfg: &ComConfig) -> (Vec<Vec<f64>>, Vec<usize>) {
     };
     let n = cfg.tx_taps_min.len();
     let mut all = vec![full(&vec![0.0; n])];
-    for c in combos {
+    let mut grid_ix = vec![None];
+    for ix in combos {
+        let c: Vec<f64> = ix.iter().zip(&ranges).map(|(&k, r)| r[k]).collect();
         if 1.0 - c.iter().map(|x| x.abs()).sum::<f64>() >= cfg.c0_min {
             all.push(full(&c));
+            grid_ix.push(Some(ix));
         }
     }
     let mut order: Vec<usize> = (1..all.len()).collect();
@@ -63,7 +80,18 @@ pub fn tx_candidates(cfg: &ComConfig) -> (Vec<Vec<f64>>, Vec<usize>) {
     if !has_zero {
         order.insert(0, 0);
     }
-    (all, order)
+    TxGrid {
+        taps: all,
+        order,
+        grid_ix,
+        grid_len: ranges.iter().map(|r| r.len()).collect(),
+    }
+}
+
+/// [`tx_grid`]'s tap vectors and visiting order.
+pub fn tx_candidates(cfg: &ComConfig) -> (Vec<Vec<f64>>, Vec<usize>) {
+    let g = tx_grid(cfg);
+    (g.taps, g.order)
 }
 
 /// `Σ_n b_n · p(t − n·UI)`, a circular shift (exact on COM's periodic grid).

@@ -1,0 +1,396 @@
+//! The MMSE receiver FFE of COM (IEEE P802.3dj Annex 178A.1.6, equations 178A-17…36, as
+//! PyChOpMarg 3.4.0's `optimize.mmse()` and MATLAB COM's `MMSE()` compute it), with the
+//! floating taps of 178A.1.8.1 (MATLAB COM's `FOM_rxffe_floating_taps()`).
+//!
+//! For each cursor time `t_s` in the search range, the victim pulse (Tx FFE and CTLE applied,
+//! delayed by the FFE's `d_w` pre-cursor taps) is sampled once per UI, `h`, with the cursor at
+//! `d = ⌊t_s/M⌋ + d_w`. The FFE taps `w`, DFE taps `b` and Lagrange multiplier `λ` solve the
+//! bordered system (178A-33, unit cursor constraint `h0·w = 1`)
+//!
+//! ```text
+//! [  R    −H_bᵀ  −h0 ] [w]   [h0]
+//! [ −H_b    I     0  ] [b] = [ 0]      R = toeplitz(r_hh) + toeplitz(R_n)/σ_X²
+//! [  h0ᵀ    0     0  ] [λ]   [ 1]
+//! ```
+//!
+//! with `r_hh` the autocorrelation of `h` and `R_n` that of the noise at the FFE input: the folded
+//! PSDs of the Rx noise (93A-35), crosstalk at each aggressor's own phase (178A-20), Tx noise
+//! (178A-21) and jitter (178A-23). DFE taps beyond their limits are clipped and the FFE re-solved;
+//! FFE taps are clipped relative to the cursor tap (178A-26) and renormalised to `h0·w = 1`. The
+//! MSE is 178A-35 and the figure of merit `20·log10(R_LM/(L−1)/√MSE)` (178A-36).
+
+use nalgebra::{DMatrix, DVector};
+use num_complex::Complex64;
+
+use super::channel::{irfft, rfft};
+use super::config::{ComConfig, RxFfeConfig};
+use super::search::{CtleState, agg_phase, decimate, var_x};
+use super::txffe::apply_tx;
+use crate::error::{Error, Result};
+
+/// `irfft(S, 2(n_bins − 1))[..n_lags]` for a real folded spectrum `S` (the autocorrelation of
+/// the noise it describes, per lag of one UI, times `T_b`).
+pub(crate) fn spectrum_lags(s: &[f64], n_bins: usize, n_lags: usize) -> Vec<f64> {
+    let spec: Vec<Complex64> = s[..n_bins]
+        .iter()
+        .map(|&v| Complex64::new(v, 0.0))
+        .collect();
+    let mut r = irfft(&spec, 2 * (n_bins - 1));
+    r.resize(n_lags.max(r.len()), 0.0);
+    r.truncate(n_lags);
+    r
+}
+
+/// `irfft(|rfft(x)|², 2(n_bins − 1))[..n_lags]`: the circular autocorrelation of `x` when it
+/// has `2(n_bins − 1)` samples, as PyChOpMarg forms it otherwise.
+pub(crate) fn psd_lags(x: &[f64], n_bins: usize, n_lags: usize) -> Vec<f64> {
+    let s: Vec<f64> = rfft(x).iter().map(|z| z.norm_sqr()).collect();
+    spectrum_lags(&s, n_bins.min(s.len()), n_lags)
+}
+
+/// Circular delay by `k` samples.
+pub(crate) fn delay(p: &[f64], k: usize) -> Vec<f64> {
+    let n = p.len();
+    let k = k % n;
+    let mut out = Vec::with_capacity(n);
+    out.extend_from_slice(&p[n - k..]);
+    out.extend_from_slice(&p[..n - k]);
+    out
+}
+
+/// The slope of the pulse about each per-UI sample of phase `ph` (178A-23, central difference
+/// over one sample each side, zero outside the record), V/s.
+pub(crate) fn slopes(p: &[f64], ph: usize, m: usize, dt: f64) -> Vec<f64> {
+    let n = p.len();
+    (0..n / m)
+        .map(|k| {
+            let i = ph + k * m;
+            let hi = if i + 1 < n { p[i + 1] } else { 0.0 };
+            let lo = if i >= 1 { p[i - 1] } else { 0.0 };
+            (hi - lo) / (2.0 * dt)
+        })
+        .collect()
+}
+
+/// The noise autocorrelation lags of one CTLE setting that do not depend on the Tx FFE:
+/// Rx noise plus NEXT, and the Tx noise per sampling phase, V².
+pub struct FixedLags {
+    pub rx_next: Vec<f64>,
+    pub tx: Vec<Vec<f64>>,
+}
+
+impl FixedLags {
+    /// From the Rx noise's folded spectrum `srn` (`T_b`-scaled, as PyChOpMarg's `Srn`).
+    pub fn new(cfg: &ComConfig, st: &CtleState, srn: &[f64]) -> FixedLags {
+        let m = cfg.samples_per_ui;
+        let nw = cfg.rx_ffe.n_taps();
+        let tb = cfg.ui_s();
+        let nb = st.n_bins;
+        let n_ui = st.vic0.len() / m;
+        let vx = var_x(cfg.levels);
+        let mut rx_next: Vec<f64> = spectrum_lags(srn, nb, nw).iter().map(|v| v / tb).collect();
+        for p in &st.next {
+            let (ph, _) = agg_phase(p, m);
+            let r = psd_lags(&decimate(&p[..n_ui * m], ph, m), nb, nw);
+            rx_next.iter_mut().zip(&r).for_each(|(a, b)| *a += vx * b);
+        }
+        let snr = 10f64.powf(-cfg.snr_tx_db / 10.0);
+        let tx = (0..m)
+            .map(|ph| {
+                psd_lags(&decimate(&st.vic0, ph, m), nb, nw)
+                    .iter()
+                    .map(|v| snr * v)
+                    .collect()
+            })
+            .collect();
+        FixedLags { rx_next, tx }
+    }
+}
+
+/// One MMSE solution (178A-33…36) for a set of FFE positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    pub fom_db: f64,
+    pub mse_v2: f64,
+    /// FFE taps at the chosen positions (cursor-constrained, `h0·w = 1`).
+    pub w: Vec<f64>,
+    pub b: Vec<f64>,
+}
+
+/// The rows of the per-UI convolution matrix the solution needs: `H[d + r][i] = h[d + r − i]`
+/// for the cursor (`r = 0`) and the DFE taps (`r = 1…N_b`), every FFE position `i`.
+fn conv_rows(h: &[f64], d: usize, nb: usize, nw: usize) -> Vec<Vec<f64>> {
+    (0..=nb)
+        .map(|r| {
+            (0..nw)
+                .map(|i| {
+                    let k = (d + r) as i64 - i as i64;
+                    if k >= 0 && (k as usize) < h.len() {
+                        h[k as usize]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The problem at one cursor time: `R` over the full span, the convolution rows, the limits.
+struct Problem<'a> {
+    r: DMatrix<f64>,
+    rows: Vec<Vec<f64>>,
+    cfg: &'a ComConfig,
+}
+
+impl Problem<'_> {
+    /// `_mmse_solve` of PyChOpMarg for the positions `cols` (ascending; the cursor tap is
+    /// `cols[dw]`).
+    fn solve(&self, cols: &[usize]) -> Result<Solution> {
+        let cfg = self.cfg;
+        let ffe = &cfg.rx_ffe;
+        let n = cols.len();
+        let nb = cfg.dfe_min.len();
+        let vx = var_x(cfg.levels);
+        let h0: Vec<f64> = cols.iter().map(|&c| self.rows[0][c]).collect();
+        let hb: Vec<Vec<f64>> = (1..=nb)
+            .map(|r| cols.iter().map(|&c| self.rows[r][c]).collect())
+            .collect();
+        let r = DMatrix::from_fn(n, n, |i, j| self.r[(cols[i], cols[j])]);
+        let size = n + nb + 1;
+        let mut a = DMatrix::zeros(size, size);
+        a.view_mut((0, 0), (n, n)).copy_from(&r);
+        for k in 0..nb {
+            for i in 0..n {
+                a[(i, n + k)] = -hb[k][i];
+                a[(n + k, i)] = -hb[k][i];
+            }
+            a[(n + k, n + k)] = 1.0;
+        }
+        for i in 0..n {
+            a[(i, size - 1)] = -h0[i];
+            a[(size - 1, i)] = h0[i];
+        }
+        let mut y = DVector::zeros(size);
+        for i in 0..n {
+            y[i] = h0[i];
+        }
+        y[size - 1] = 1.0;
+        let singular = || Error::invalid("COM: the MMSE equations are singular (a zero pulse?)");
+        let x = a.lu().solve(&y).ok_or_else(singular)?;
+        let mut w: Vec<f64> = x.iter().take(n).copied().collect();
+        let b: Vec<f64> = x.iter().skip(n).take(nb).copied().collect();
+        let clamp_b = |b: &[f64]| -> Vec<f64> {
+            b.iter()
+                .enumerate()
+                .map(|(k, v)| cfg.dfe_max[k].min(cfg.dfe_min[k].max(*v)))
+                .collect()
+        };
+        let mut b_lim = clamp_b(&b);
+        if b_lim != b {
+            let mut a2 = DMatrix::zeros(n + 1, n + 1);
+            a2.view_mut((0, 0), (n, n)).copy_from(&r);
+            for i in 0..n {
+                a2[(i, n)] = -h0[i];
+                a2[(n, i)] = h0[i];
+            }
+            let mut y2 = DVector::zeros(n + 1);
+            for i in 0..n {
+                y2[i] = h0[i] + (0..nb).map(|k| hb[k][i] * b_lim[k]).sum::<f64>();
+            }
+            y2[n] = 1.0;
+            let x2 = a2.lu().solve(&y2).ok_or_else(singular)?;
+            w = x2.iter().take(n).copied().collect();
+        }
+        // FFE limits relative to the cursor tap (178A-26, PyChOpMarg `clip_taps`).
+        let curs = w[ffe.dw];
+        let mut w_lim: Vec<f64> = w
+            .iter()
+            .zip(cols)
+            .map(|(&v, &c)| (ffe.taps_max[c] * curs).min((ffe.taps_min[c] * curs).max(v)))
+            .collect();
+        if w_lim != w {
+            let g: f64 = h0.iter().zip(&w_lim).map(|(a, b)| a * b).sum();
+            w_lim.iter_mut().for_each(|v| *v /= g);
+            let bb: Vec<f64> = hb
+                .iter()
+                .map(|row| row.iter().zip(&w_lim).map(|(a, b)| a * b).sum())
+                .collect();
+            b_lim = clamp_b(&bb);
+        }
+        let wv = DVector::from_column_slice(&w_lim);
+        let wrw = wv.dot(&(&r * &wv));
+        let wh0: f64 = w_lim.iter().zip(&h0).map(|(a, b)| a * b).sum();
+        let whb: f64 = (0..nb)
+            .map(|k| hb[k].iter().zip(&w_lim).map(|(a, b)| a * b).sum::<f64>() * b_lim[k])
+            .sum();
+        let bb: f64 = b_lim.iter().map(|v| v * v).sum();
+        let mse = vx * (wrw + 1.0 + bb - 2.0 * wh0 - 2.0 * whb);
+        let fom_db = 20.0 * (cfg.rlm / (cfg.levels as f64 - 1.0) / mse.sqrt()).log10();
+        Ok(Solution {
+            fom_db,
+            mse_v2: mse,
+            w: w_lim,
+            b: b_lim,
+        })
+    }
+}
+
+/// The FFE positions: the fixed ones, then each floating group placed in turn where it gives
+/// the best FOM with the groups already placed, not overlapping them (178A.1.8.1; MATLAB COM's
+/// `FOM_rxffe_floating_taps()`, earliest start on a tie).
+fn float_tap_cols(p: &Problem, ffe: &RxFfeConfig) -> Result<Vec<usize>> {
+    let nw = ffe.n_taps();
+    let mut chosen: Vec<usize> = Vec::new();
+    for _ in 0..ffe.n_float_groups {
+        let starts: Vec<usize> = (ffe.n_fix..(nw + 1).saturating_sub(ffe.n_float_taps))
+            .filter(|&s| !(s..s + ffe.n_float_taps).any(|c| chosen.contains(&c)))
+            .collect();
+        let mut best: Option<(f64, usize)> = None;
+        for &s in &starts {
+            let mut cols: Vec<usize> = chosen.clone();
+            cols.extend(s..s + ffe.n_float_taps);
+            cols.sort_unstable();
+            let all: Vec<usize> = (0..ffe.n_fix).chain(cols).collect();
+            let fom = p.solve(&all)?.fom_db;
+            if best.is_none_or(|(f, _)| fom > f) {
+                best = Some((fom, s));
+            }
+        }
+        let Some((_, s)) = best else { break };
+        chosen.extend(s..s + ffe.n_float_taps);
+    }
+    chosen.sort_unstable();
+    Ok((0..ffe.n_fix).chain(chosen).collect())
+}
+
+/// The best MMSE receiver for one Tx FFE candidate over the cursor search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mmse {
+    pub fom_db: f64,
+    pub mse_v2: f64,
+    /// Cursor sample in the victim pulse delayed by `d_w` UI (= in the pulse after the FFE).
+    pub cursor_ix: usize,
+    /// FFE taps over the full span (zeros at unused floating positions), `h0·w = 1`.
+    pub taps: Vec<f64>,
+    pub cols: Vec<usize>,
+    pub dfe: Vec<f64>,
+}
+
+/// The MMSE FFE/DFE for the victim with Tx taps `taps` (PyChOpMarg `mmse()`, full sweep of
+/// `ts_range` about the delayed pulse's peak; strictly-greater FOM wins).
+pub fn mmse(cfg: &ComConfig, st: &CtleState, lags: &FixedLags, taps: &[f64]) -> Result<Mmse> {
+    let m = cfg.samples_per_ui;
+    let ffe = &cfg.rx_ffe;
+    let nw = ffe.n_taps();
+    let nb = cfg.dfe_min.len();
+    let tb = cfg.ui_s();
+    let dt = tb / m as f64;
+    let vx = var_x(cfg.levels);
+    let vic = delay(&apply_tx(&st.vic0, taps, m), ffe.dw * m);
+    let n = vic.len();
+    let n_ui = n / m;
+    let mut xt = lags.rx_next.clone();
+    for p0 in &st.fext0 {
+        let p = apply_tx(p0, taps, m);
+        let (ph, _) = agg_phase(&p, m);
+        let r = psd_lags(&decimate(&p[..n_ui * m], ph, m), st.n_bins, nw);
+        xt.iter_mut().zip(&r).for_each(|(a, b)| *a += vx * b);
+    }
+    let mut peak = 0;
+    for (i, &v) in vic.iter().enumerate() {
+        if v > vic[peak] {
+            peak = i;
+        }
+    }
+    let var_jit = cfg.a_dd_ui.powi(2) + cfg.sigma_rj_ui.powi(2);
+    let mut best: Option<Mmse> = None;
+    for ofst in cfg.ts_range.0..=cfg.ts_range.1 {
+        let ts = peak as i64 + ofst;
+        if ts < 0 || ts as usize >= n {
+            return Err(Error::invalid(
+                "COM: no room about the pulse peak for the cursor search",
+            ));
+        }
+        let ts = ts as usize;
+        let (dh, ph) = (ts / m, ts % m);
+        let h = decimate(&vic, ph, m);
+        let d = dh + ffe.dw;
+        let jl = psd_lags(&slopes(&vic, ph, m, dt), st.n_bins, nw);
+        let rn: Vec<f64> = (0..nw)
+            .map(|k| xt[k] + lags.tx[ph][k] + vx * var_jit * tb * tb * jl[k])
+            .collect();
+        let r_hh: Vec<f64> = (0..nw)
+            .map(|k| {
+                if k < h.len() {
+                    h[..h.len() - k]
+                        .iter()
+                        .zip(&h[k..])
+                        .map(|(a, b)| a * b)
+                        .sum()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let r = DMatrix::from_fn(nw, nw, |i, j| {
+            let k = i.abs_diff(j);
+            r_hh[k] + rn[k] / vx
+        });
+        let prob = Problem {
+            r,
+            rows: conv_rows(&h, d, nb, nw),
+            cfg,
+        };
+        let cols = if ffe.has_floating() {
+            float_tap_cols(&prob, ffe)?
+        } else {
+            (0..ffe.n_fix).collect()
+        };
+        let sol = prob.solve(&cols)?;
+        if best.as_ref().is_none_or(|b| sol.fom_db > b.fom_db) {
+            let mut full = vec![0.0; nw];
+            for (&c, &w) in cols.iter().zip(&sol.w) {
+                full[c] = w;
+            }
+            best = Some(Mmse {
+                fom_db: sol.fom_db,
+                mse_v2: sol.mse_v2,
+                cursor_ix: ts,
+                taps: full,
+                cols,
+                dfe: sol.b,
+            });
+        }
+    }
+    best.ok_or_else(|| Error::invalid("COM: empty cursor search range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psd_lags_are_the_circular_autocorrelation() {
+        let x = [1.0, 2.0, -1.0, 0.5, 0.0, 3.0];
+        let r = psd_lags(&x, 4, 4);
+        for (k, rk) in r.iter().enumerate() {
+            let want: f64 = (0..6).map(|i| x[i] * x[(i + k) % 6]).sum();
+            assert!((rk - want).abs() < 1e-12, "lag {k}: {rk} vs {want}");
+        }
+    }
+
+    #[test]
+    fn delay_is_circular() {
+        assert_eq!(delay(&[1.0, 2.0, 3.0, 4.0], 1), vec![4.0, 1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn conv_rows_hold_the_pulse_reversed() {
+        let h = [0.1, 1.0, 0.5, 0.2];
+        let rows = conv_rows(&h, 2, 1, 3);
+        // cursor row: H[2][i] = h[2 − i]; DFE row: H[3][i] = h[3 − i]
+        assert_eq!(rows[0], vec![0.5, 1.0, 0.1]);
+        assert_eq!(rows[1], vec![0.2, 0.5, 1.0]);
+    }
+}
