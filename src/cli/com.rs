@@ -93,8 +93,10 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
             "noise_v": {
                 "sigma_tx": n.sigma_tx_v, "sigma_g": n.sigma_g_v, "sigma_n": n.sigma_n_v,
                 "sigma_j": n.sigma_j_v, "sigma_isi": n.sigma_isi_v, "sigma_xt": n.sigma_xt_v,
+                "sigma_q": n.sigma_q_v,
             },
             "xt_phases": n.xt_phases,
+            "quant_step_v": n.quant_step_v,
             "n_fom_evals": r.choice.n_evals,
             "time_s": secs,
         });

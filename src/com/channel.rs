@@ -9,6 +9,8 @@ use num_complex::Complex64;
 use realfft::RealFftPlanner;
 
 use super::config::ComConfig;
+use super::device::{DeviceModel, LineStage};
+use crate::network::WaveDef;
 use crate::channel::tline::{Annex93aLine, line_network, series_inductance, shunt_capacitance};
 use crate::error::{Error, Result};
 use crate::network::Network;
@@ -130,6 +132,42 @@ fn package(cfg: &ComConfig, f: &[f64], end: usize, zp: &[f64]) -> Result<Vec<S2>
     } else {
         chain(&[cp, line, die.iter().map(flip2).collect()])
     })
+}
+
+fn line_s2(stage: &LineStage, f: &[f64], r0: f64) -> Result<Vec<S2>> {
+    let line = Annex93aLine {
+        gamma0_per_mm: stage.gamma0,
+        a1: stage.a1,
+        a2: stage.a2,
+        tau_ns_per_mm: stage.tau_ns_per_mm,
+        zc_ohm: stage.zc_ohm,
+    };
+    Ok(s2_of(&line_network(&line, f, stage.zp_mm, r0)?))
+}
+
+/// An Annex 178A transmitter model S(t) (178A-7…12): the termination ladder (C_d, L_s per
+/// stage, then C_b), the package's line stages and C_p, then the partial host channel (C_0, a
+/// line, C_1), built with the single-ended formulae at `r0` and read as differential at 2·R_0.
+/// Port 1 faces the device. (A receiver model is the same, flipped.)
+fn device_s2(dev: &DeviceModel, f: &[f64], r0: f64) -> Result<Vec<S2>> {
+    let mut parts = Vec::new();
+    for (&c, &l) in dev.c_d_f.iter().zip(&dev.l_s_h) {
+        parts.push(s2_of(&shunt_capacitance(f, c, r0)?));
+        parts.push(s2_of(&series_inductance(f, l, r0)?));
+    }
+    parts.push(s2_of(&shunt_capacitance(f, dev.c_b_f, r0)?));
+    if let Some((stages, cp)) = &dev.package {
+        for st in stages {
+            parts.push(line_s2(st, f, r0)?);
+        }
+        parts.push(s2_of(&shunt_capacitance(f, *cp, r0)?));
+    }
+    if let Some(h) = &dev.host {
+        parts.push(s2_of(&shunt_capacitance(f, h.c0_f, r0)?));
+        parts.push(line_s2(&h.line, f, r0)?);
+        parts.push(s2_of(&shunt_capacitance(f, h.c1_f, r0)?));
+    }
+    Ok(chain(&parts))
 }
 
 /// Terminated voltage transfer function (93A-18) with Γ = (R_d − R_0)/(R_d + R_0) at each end.
@@ -306,16 +344,31 @@ pub fn channel_h21(
         ));
     }
     let f_ch: Vec<f64> = net.frequency_hz.to_vec();
-    let ch = s2_of(net);
-    let tx_zp = match kind {
-        ChannelKind::Thru => &cfg.zp_end_mm[0],
-        ChannelKind::Next => &cfg.zp_end_mm[2],
-        ChannelKind::Fext => &cfg.zp_end_mm[3],
-    };
-    let tx = package(cfg, &f_ch, 0, tx_zp)?;
-    let rx = package(cfg, &f_ch, 1, &cfg.zp_end_mm[1])?;
     let gamma = |rd: f64| (rd - cfg.r0_ohm) / (rd + cfg.r0_ohm);
-    let (g1, g2) = (gamma(cfg.r_d_ohm[0]), gamma(cfg.r_d_ohm[1]));
+    let (ch, tx, rx, g1, g2) = match &cfg.devices {
+        Some(d) => {
+            // 178A-4: the channel at the device models' reference, 2·R_0 (differential).
+            let z = Complex64::new(2.0 * cfg.r0_ohm, 0.0);
+            let ch = s2_of(&net.renormalised_uniform(z, WaveDef::Power)?);
+            let tx = device_s2(&d.tx, &f_ch, cfg.r0_ohm)?;
+            let rx: Vec<S2> = device_s2(&d.rx, &f_ch, cfg.r0_ohm)?
+                .iter()
+                .map(flip2)
+                .collect();
+            (ch, tx, rx, gamma(d.tx.r_d_ohm), gamma(d.rx.r_d_ohm))
+        }
+        None => {
+            let tx_zp = match kind {
+                ChannelKind::Thru => &cfg.zp_end_mm[0],
+                ChannelKind::Next => &cfg.zp_end_mm[2],
+                ChannelKind::Fext => &cfg.zp_end_mm[3],
+            };
+            let tx = package(cfg, &f_ch, 0, tx_zp)?;
+            let rx = package(cfg, &f_ch, 1, &cfg.zp_end_mm[1])?;
+            let (g1, g2) = (gamma(cfg.r_d_ohm[0]), gamma(cfg.r_d_ohm[1]));
+            (s2_of(net), tx, rx, g1, g2)
+        }
+    };
     let h: Vec<Complex64> = (0..f_ch.len())
         .map(|k| {
             let s = cascade2(&cascade2(&tx[k], &ch[k]), &rx[k]);
@@ -349,13 +402,14 @@ pub fn channel_h21(
         .collect())
 }
 
-/// CTLE (93A-22): (g1 + j f/f_z)(g2 + j f/f_LF) / ((1 + j f/f_p1)(1 + j f/f_p2)(1 + j f/f_LF)).
+/// CTLE (93A-22, 178A-14): (g1 + j f/f_z)(g2 + j f/f_LF) / ((1 + j f/f_p1)(1 + j f/f_p2)(1 + j f/f_p3)),
+/// f_p3 = f_LF unless the configuration sets it.
 pub fn ctle(cfg: &ComConfig, f: f64, g_dc_db: f64, g_dc2_db: f64) -> Complex64 {
     let j = Complex64::new(0.0, 1.0);
     let g1 = 10f64.powf(g_dc_db / 20.0);
     let g2 = 10f64.powf(g_dc2_db / 20.0);
     (g1 + j * f / cfg.f_z_hz) * (g2 + j * f / cfg.f_lf_hz)
-        / ((1.0 + j * f / cfg.f_p1_hz) * (1.0 + j * f / cfg.f_p2_hz) * (1.0 + j * f / cfg.f_lf_hz))
+        / ((1.0 + j * f / cfg.f_p1_hz) * (1.0 + j * f / cfg.f_p2_hz) * (1.0 + j * f / cfg.f_p3_hz))
 }
 
 /// `M·sinc(f·UI)·Ht·Hr` on the grid: the pulse shaping common to every channel (93A-24, 93A-46, 93A-20).

@@ -5,6 +5,7 @@
 //! Fields of configurations this slice does not yet compute (MMSE Rx FFE, 178A device
 //! models, MLSD, quantisation noise, package cases, host boards) are named in the error.
 
+use super::device::Devices;
 use crate::error::{Error, Result};
 
 /// One COM parameter set, SI units.
@@ -81,6 +82,16 @@ pub struct ComConfig {
     pub rx_ffe: RxFfeConfig,
     /// MATLAB COM's "Local Search" (grid steps; 0 = full search).
     pub local_search: usize,
+    /// CTLE second-stage pole f_p3, Hz (178A-14; f_LF in 93A-22).
+    pub f_p3_hz: f64,
+    /// Quantiser bits N_qb (178A.1.7.6; 0 = no quantisation noise) and clipping probability P_qc.
+    pub n_qb: usize,
+    pub p_qc: f64,
+    /// The MLSD reference receiver (178A.1.10) and its added-noise penalty ΔCOM_an, dB.
+    pub mlsd: bool,
+    pub dcom_an_db: f64,
+    /// Annex 178A device models replacing the 93A packages (channels renormalised to 2·R_0).
+    pub devices: Option<Devices>,
 }
 
 /// The MMSE receiver FFE of 802.3dj Annex 178A.1.6 (178A-33…36) and its floating taps
@@ -279,12 +290,10 @@ const USED: &[&str] = &[
     "ts_sample_adj",
 ];
 /// Keys accepted when they hold the value that switches their feature off.
-const OFF: &[&str] = &["z_c_rx", "zp_cases", "f_p3"];
+const OFF: &[&str] = &["z_c_rx", "zp_cases"];
 /// Keys that only matter to features that are off (host boards with include_pcb = 0, MLSD
 /// penalty with mlsd = false, quantiser clipping with N_qb = 0).
 const IDLE: &[&str] = &[
-    "P_qc",
-    "dCOM_an",
     "zbp_tx",
     "zbp_rx",
     "zbp_next",
@@ -303,14 +312,17 @@ impl ComConfig {
         let doc: Table = text
             .parse()
             .map_err(|e| Error::invalid(format!("COM config is not valid TOML: {e}")))?;
-        if let Some(ro) = doc.get("run_options").and_then(|v| v.as_table()) {
-            check_run_options(ro)?;
-        }
+        let devices = match doc.get("run_options").and_then(|v| v.as_table()) {
+            Some(ro) => check_run_options(ro)?,
+            None => None,
+        };
         let p = doc
             .get("params")
             .and_then(|v| v.as_table())
             .ok_or_else(|| Error::invalid("COM config: no [params] table"))?;
-        ComConfig::from_params(p)
+        let mut cfg = ComConfig::from_params(p)?;
+        cfg.devices = devices;
+        Ok(cfg)
     }
 
     fn from_params(p: &Table) -> Result<ComConfig> {
@@ -328,6 +340,9 @@ impl ComConfig {
                         | "zp_next"
                         | "zp_fext"
                         | "Nfix"
+                        | "f_p3"
+                        | "P_qc"
+                        | "dCOM_an"
                         | "N_qb"
                         | "Nwg"
                         | "Nwf"
@@ -353,7 +368,7 @@ impl ComConfig {
                 Some(_) => false,
             })
         };
-        for k in ["N_qb", "mlsd", "include_pcb"] {
+        for k in ["include_pcb"] {
             if !zero(k)? {
                 return Err(unsupported(k, "only 0 / false is handled"));
             }
@@ -470,6 +485,24 @@ impl ComConfig {
             ts_range,
             rx_ffe,
             local_search: count(p, "local_search", 0)?,
+            f_p3_hz: if is_none(p, "f_p3") {
+                num(p, "f_LF")? * 1e9
+            } else {
+                num(p, "f_p3")? * 1e9
+            },
+            n_qb: count(p, "N_qb", 0)?,
+            p_qc: if p.contains_key("P_qc") { num(p, "P_qc")? } else { 1e-7 },
+            mlsd: match p.get("mlsd") {
+                None => false,
+                Some(toml::Value::Boolean(b)) => *b,
+                Some(v) => {
+                    return Err(Error::invalid(format!(
+                        "COM config: mlsd must be true or false, found {v}"
+                    )));
+                }
+            },
+            dcom_an_db: if p.contains_key("dCOM_an") { num(p, "dCOM_an")? } else { 3.0 },
+            devices: None,
         };
         cfg.validate()?;
         Ok(cfg)
@@ -581,13 +614,20 @@ fn rx_ffe_config(p: &Table) -> Result<RxFfeConfig> {
     })
 }
 
-fn check_run_options(ro: &Table) -> Result<()> {
+fn check_run_options(ro: &Table) -> Result<Option<Devices>> {
+    let mut devices = None;
     for (k, v) in ro {
         let s = v.as_str().unwrap_or("");
         let ok = match k.as_str() {
             "opt_mode" => s == "MMSE",
             "norm_mode" => s == "P8023dj",
-            "devices" => s.eq_ignore_ascii_case("none"),
+            "devices" => match v.as_table() {
+                Some(t) => {
+                    devices = Some(Devices::from_run_option(t)?);
+                    true
+                }
+                None => s.eq_ignore_ascii_case("none"),
+            },
             "chnl_interp" => s == "vtf",
             "ir_trunc_thresh" => v.as_float() == Some(1e-3),
             _ => {
@@ -603,7 +643,7 @@ fn check_run_options(ro: &Table) -> Result<()> {
             ));
         }
     }
-    Ok(())
+    Ok(devices)
 }
 
 #[cfg(test)]

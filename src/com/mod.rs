@@ -8,6 +8,7 @@
 
 pub mod channel;
 pub mod config;
+pub mod device;
 pub mod noise;
 pub mod rxffe;
 pub mod search;
@@ -68,7 +69,7 @@ pub fn compute(
     let choice = search::search(&prep)?;
     let active = txffe::active_taps(&txffe::tx_candidates(cfg).0);
     let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
-    let noise = noise::final_com(
+    let (noise, _pmfs) = noise::final_com(
         cfg,
         &grid,
         &st,

@@ -24,6 +24,7 @@ use num_complex::Complex64;
 
 use super::channel::{irfft, rfft};
 use super::config::{ComConfig, RxFfeConfig};
+use super::noise::quant_step;
 use super::search::{CtleState, agg_phase, decimate, var_x};
 use super::txffe::apply_tx;
 use crate::error::{Error, Result};
@@ -317,9 +318,16 @@ pub fn mmse(cfg: &ComConfig, st: &CtleState, lags: &FixedLags, taps: &[f64]) -> 
         let h = decimate(&vic, ph, m);
         let d = dh + ffe.dw;
         let jl = psd_lags(&slopes(&vic, ph, m, dt), st.n_bins, nw);
-        let rn: Vec<f64> = (0..nw)
+        let mut rn: Vec<f64> = (0..nw)
             .map(|k| xt[k] + lags.tx[ph][k] + vx * var_jit * tb * tb * jl[k])
             .collect();
+        if cfg.n_qb > 0 {
+            // Quantisation noise (178A-28): Δ from the noise at the quantiser with only the
+            // random part of the jitter (178A-31), white, so at lag 0 only.
+            let var_ga = xt[0] + lags.tx[ph][0] + vx * cfg.sigma_rj_ui.powi(2) * tb * tb * jl[0];
+            let q = quant_step(cfg, &h, &[], var_ga, 2001)?;
+            rn[0] += q * q / 12.0;
+        }
         let r_hh: Vec<f64> = (0..nw)
             .map(|k| {
                 if k < h.len() {

@@ -97,7 +97,7 @@ fn ctle_basis(cfg: &ComConfig, f: f64) -> [Complex64; 4] {
     let j = Complex64::new(0.0, 1.0);
     let a = j * f / cfg.f_z_hz;
     let b = j * f / cfg.f_lf_hz;
-    let d = (1.0 + j * f / cfg.f_p1_hz) * (1.0 + j * f / cfg.f_p2_hz) * (1.0 + b);
+    let d = (1.0 + j * f / cfg.f_p1_hz) * (1.0 + j * f / cfg.f_p2_hz) * (1.0 + j * f / cfg.f_p3_hz);
     [1.0 / d, b / d, a / d, a * b / d]
 }
 
