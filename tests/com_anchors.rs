@@ -153,6 +153,30 @@ fn check_config(set: &str, config: &str) {
             r.choice.rx_taps
         );
     }
+    if let Some(dfe) = res["COM_DFE_dB"].as_f64() {
+        let m = r.mlsd.as_ref().expect("an MLSD result");
+        let delta = res["delta_COM_mlsd_dB"].as_f64().unwrap();
+        eprintln!(
+            "{set} / {config}: COM_DFE {:.4} (PyChOpMarg {dfe:.4}), ΔCOM_MLSD {:+.4} ({delta:+.4}) dB",
+            m.com_dfe_db, m.delta_com_db
+        );
+        assert!((m.com_dfe_db - dfe).abs() <= 0.05, "{set}: COM_DFE");
+        assert!((m.delta_com_db - delta).abs() <= 0.05, "{set}: ΔCOM_MLSD");
+    }
+}
+
+/// P802.3dj/D3.3 CR, host classes HL/HL with partial hosts (178A device models, 87-tap MMSE
+/// Rx FFE with 2×4 floating taps, N_qb = 6 quantisation, MLSD), reduced Tx/CTLE grid.
+fn check_d3p3(set: &str) {
+    check_config(set, "dj_d3p3_cr_hl");
+}
+#[test]
+fn d3p3_ck_ca_19p75db() {
+    check_d3p3("ck_CA_19p75dB");
+}
+#[test]
+fn d3p3_tec_smtio_4in_thru() {
+    check_d3p3("tec_SMTIO_4in_thru");
 }
 
 /// The 16-tap MMSE Rx FFE configuration (PyChOpMarg's own MATLAB-comparison sheet).

@@ -97,6 +97,9 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
             },
             "xt_phases": n.xt_phases,
             "quant_step_v": n.quant_step_v,
+            "com_dfe_db": r.mlsd.as_ref().map(|m| m.com_dfe_db),
+            "delta_com_mlsd_db": r.mlsd.as_ref().map(|m| m.delta_com_db),
+            "mlsd_g_an": r.mlsd.as_ref().map(|m| m.g_an),
             "n_fom_evals": r.choice.n_evals,
             "time_s": secs,
         });

@@ -10,10 +10,10 @@ use realfft::RealFftPlanner;
 
 use super::config::ComConfig;
 use super::device::{DeviceModel, LineStage};
-use crate::network::WaveDef;
 use crate::channel::tline::{Annex93aLine, line_network, series_inductance, shunt_capacitance};
 use crate::error::{Error, Result};
 use crate::network::Network;
+use crate::network::WaveDef;
 use crate::signal::pulse::{rx_filter, tx_filter};
 
 /// The COM system grids: `t = k·UI/M` for `k < n_times` (one period 1/Δf) and the rfft grid

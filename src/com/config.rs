@@ -491,7 +491,11 @@ impl ComConfig {
                 num(p, "f_p3")? * 1e9
             },
             n_qb: count(p, "N_qb", 0)?,
-            p_qc: if p.contains_key("P_qc") { num(p, "P_qc")? } else { 1e-7 },
+            p_qc: if p.contains_key("P_qc") {
+                num(p, "P_qc")?
+            } else {
+                1e-7
+            },
             mlsd: match p.get("mlsd") {
                 None => false,
                 Some(toml::Value::Boolean(b)) => *b,
@@ -501,7 +505,11 @@ impl ComConfig {
                     )));
                 }
             },
-            dcom_an_db: if p.contains_key("dCOM_an") { num(p, "dCOM_an")? } else { 3.0 },
+            dcom_an_db: if p.contains_key("dCOM_an") {
+                num(p, "dCOM_an")?
+            } else {
+                3.0
+            },
             devices: None,
         };
         cfg.validate()?;
@@ -667,15 +675,34 @@ mod tests {
 
     #[test]
     fn unsupported_fields_are_named() {
-        for (f, key) in [("anchor_dj_d3p3_cr_hl.toml", "devices")] {
-            let Ok(text) = std::fs::read_to_string(format!("../shared/com/configs/{f}")) else {
-                continue;
-            };
-            let e = ComConfig::from_toml_str(&text).unwrap_err().to_string();
-            assert!(
-                e.contains(key) && e.contains("not yet supported"),
-                "{f}: {e}"
-            );
+        let Ok(text) = std::fs::read_to_string(ANCHOR) else {
+            return;
+        };
+        for (from, to, key) in [
+            ("include_pcb = 0", "include_pcb = 2", "include_pcb"),
+            ("zp_cases = \"none\"", "zp_cases = [1.0]", "zp_cases"),
+        ] {
+            assert!(text.contains(from), "{from}");
+            let e = ComConfig::from_toml_str(&text.replace(from, to))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key) && e.contains("not yet supported"), "{e}");
         }
+    }
+
+    #[test]
+    fn d3p3_anchor_builds_device_models_and_floating_taps() {
+        let Ok(text) = std::fs::read_to_string("../shared/com/configs/anchor_dj_d3p3_cr_hl.toml")
+        else {
+            return;
+        };
+        let c = ComConfig::from_toml_str(&text).unwrap();
+        let d = c.devices.as_ref().expect("devices");
+        assert_eq!(d.tx.host.as_ref().unwrap().line.zp_mm, 22.0);
+        assert_eq!(c.rx_ffe.n_taps(), 87);
+        assert_eq!((c.rx_ffe.dw, c.rx_ffe.n_fix), (6, 15));
+        assert!(c.rx_ffe.has_floating());
+        assert_eq!((c.n_qb, c.mlsd), (6, true));
+        assert!((c.f_p3_hz - 1.328125e9).abs() < 1.0);
     }
 }

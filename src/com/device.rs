@@ -88,7 +88,9 @@ struct Data {
 impl Data {
     fn load() -> Result<Data> {
         Ok(Data {
-            doc: DATA.parse().map_err(|e| err(format!("not valid TOML: {e}")))?,
+            doc: DATA
+                .parse()
+                .map_err(|e| err(format!("not valid TOML: {e}")))?,
         })
     }
 
@@ -115,7 +117,9 @@ impl Data {
         let c = tab(p, class)?;
         let (zc, zp) = (fl(c, "zc_ohm")?, fl(c, "zp_mm")?);
         if zc.len() != zp.len() || zc.is_empty() {
-            return Err(err(format!("package {class}: zc_ohm and zp_mm differ in length")));
+            return Err(err(format!(
+                "package {class}: zc_ohm and zp_mm differ in length"
+            )));
         }
         let stages = zc
             .iter()
@@ -152,7 +156,13 @@ impl Data {
     }
 
     /// One end's model for `group` and `case` (PyChOpMarg `device_model`).
-    fn device(&self, group: &str, case: &str, is_rx: bool, include_host: bool) -> Result<DeviceModel> {
+    fn device(
+        &self,
+        group: &str,
+        case: &str,
+        is_rx: bool,
+        include_host: bool,
+    ) -> Result<DeviceModel> {
         let (c_d_f, l_s_h, c_b_f) = self.termination()?;
         let r_d_ohm = self.r0()?;
         let mut dev = DeviceModel {
@@ -166,16 +176,21 @@ impl Data {
         match group {
             "KR" | "C2C" => {
                 let zp = fl(tab(&self.doc, "kr_c2c")?, case).map_err(|_| {
-                    err(format!("case {case:?} is not one of A1, A2, B1, B2 for {group}"))
+                    err(format!(
+                        "case {case:?} is not one of A1, A2, B1, B2 for {group}"
+                    ))
                 })?;
-                let zp1 = *zp.get(usize::from(is_rx)).ok_or_else(|| err("kr_c2c needs [Tx, Rx]"))?;
+                let zp1 = *zp
+                    .get(usize::from(is_rx))
+                    .ok_or_else(|| err("kr_c2c needs [Tx, Rx]"))?;
                 dev.package = Some(self.package(&case[..1], zp1)?);
             }
             "CR" => {
                 let classes = tab(&self.doc, "cr_host_classes")?;
-                let c = classes.get(case).and_then(|v| v.as_table()).ok_or_else(|| {
-                    err(format!("host class {case:?} is not one of HL, HN, HH"))
-                })?;
+                let c = classes
+                    .get(case)
+                    .and_then(|v| v.as_table())
+                    .ok_or_else(|| err(format!("host class {case:?} is not one of HL, HN, HH")))?;
                 let class = c
                     .get("package_class")
                     .and_then(|v| v.as_str())
@@ -219,7 +234,9 @@ impl Devices {
         }
         let s = |k: &str| -> Result<&str> {
             t.get(k).and_then(|v| v.as_str()).ok_or_else(|| {
-                Error::invalid(format!("COM config: run_options.devices.{k} must be a string"))
+                Error::invalid(format!(
+                    "COM config: run_options.devices.{k} must be a string"
+                ))
             })
         };
         let include_host = match t.get("include_host") {
@@ -241,7 +258,11 @@ impl Devices {
             rx: d.device(group, rx_case, true, include_host)?,
             label: format!(
                 "{group} {tx_case}/{rx_case}{}",
-                if include_host { " with partial host" } else { "" }
+                if include_host {
+                    " with partial host"
+                } else {
+                    ""
+                }
             ),
         })
     }
@@ -268,9 +289,13 @@ mod tests {
 
     #[test]
     fn bad_cases_are_named() {
-        let e = Devices::new("CR", "HX", "HL", true).unwrap_err().to_string();
+        let e = Devices::new("CR", "HX", "HL", true)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("HX"), "{e}");
-        let e = Devices::new("XR", "HL", "HL", true).unwrap_err().to_string();
+        let e = Devices::new("XR", "HL", "HL", true)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("XR"), "{e}");
         // KR test 2 of class B: Tx 30 mm, Rx 29 mm (Table 178-14)
         let k = Devices::new("KR", "B2", "B2", false).unwrap();

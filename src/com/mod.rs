@@ -1,14 +1,17 @@
-//! Channel Operating Margin, IEEE 802.3 Annex 93A (classic configuration: Tx FFE, CTLE 93A-22,
-//! DFE, with the MMSE figure of merit of 178A.1.6 as PyChOpMarg 3.4.0 and MATLAB COM use it).
-//! This module owns the COM computation end to end: [`config`] (the parameter set),
-//! [`channel`] (grids, packages, VTF, pulses), [`txffe`] (Tx FFE candidates and shifts), [`search`] (the equaliser search), [`noise`]
-//! (the final noise budget and COM). [`compute`] runs them on differential 2-ports.
-//! Not yet covered: MMSE Rx FFE with more than one tap, 178A device models, MLSD,
-//! quantisation noise, package test cases, host boards (the config parser names them).
+//! Channel Operating Margin, IEEE 802.3 Annex 93A with the 802.3dj Annex 178A updates (draft
+//! D3.3), computed as PyChOpMarg 3.4.0 and MATLAB COM compute it. This module owns the COM
+//! computation end to end: [`config`] (the parameter set), [`device`] (178A device models),
+//! [`channel`] (grids, packages, VTF, pulses), [`txffe`] (Tx FFE candidates and shifts),
+//! [`search`] (the equaliser search), [`rxffe`] (the MMSE Rx FFE of 178A.1.6 with floating
+//! taps), [`noise`] (the final noise budget, quantisation and COM), [`mlsd`] (the MLSD
+//! reference receiver of 178A.1.10). [`compute`] runs them on differential 2-ports.
+//! Not yet covered: package test cases (`zp_cases`), the 93A host boards (`include_pcb`),
+//! `z_c_rx`, the "middle" cursor search (the config parser names them).
 
 pub mod channel;
 pub mod config;
 pub mod device;
+pub mod mlsd;
 pub mod noise;
 pub mod rxffe;
 pub mod search;
@@ -38,8 +41,15 @@ pub struct ComResult {
     pub choice: Choice,
     pub noise: NoiseBudget,
     pub grid: SystemGrid,
-    /// The equalised victim pulse (Tx FFE, CTLE; no DFE), A_v-scaled, at M samples/UI, V.
+    /// The equalised victim pulse at the DFE input (Tx FFE, CTLE, Rx FFE), A_v-scaled, at M
+    /// samples/UI, V; its cursor is at `choice.fom.cursor_ix`.
     pub eq_pulse_v: Vec<f64>,
+    /// The aggressors' pulses through the same equalisers (FEXT with the Tx FFE, NEXT
+    /// without), A_fe / A_ne-scaled, V: FEXT first, then NEXT, in the order given.
+    pub xt_pulses_v: Vec<Vec<f64>>,
+    /// The MLSD reference receiver's outcome (178A.1.10), when the configuration asks for it;
+    /// `com_db` is then `max(COM_DFE, COM_DFE + ΔCOM)`.
+    pub mlsd: Option<mlsd::Mlsd>,
 }
 
 /// COM of a thru channel with its FEXT and NEXT aggressors (differential 2-ports; for a
@@ -69,7 +79,7 @@ pub fn compute(
     let choice = search::search(&prep)?;
     let active = txffe::active_taps(&txffe::tx_candidates(cfg).0);
     let st = prep.ctle_state(choice.g_dc_db, choice.g_dc2_db, &active);
-    let (noise, _pmfs) = noise::final_com(
+    let (noise, pmfs) = noise::final_com(
         cfg,
         &grid,
         &st,
@@ -77,10 +87,44 @@ pub fn compute(
         &choice.rx_taps,
         choice.fom.cursor_ix,
     )?;
-    let eq_pulse_v = txffe::apply_tx(&st.vic0, &choice.tx_taps, cfg.samples_per_ui);
+    let m = cfg.samples_per_ui;
+    let pre: Vec<Vec<f64>> = st
+        .fext0
+        .iter()
+        .map(|p| txffe::apply_tx(p, &choice.tx_taps, m))
+        .chain(st.next.iter().cloned())
+        .collect();
+    let mlsd = if cfg.mlsd {
+        Some(mlsd::mlsd(
+            cfg,
+            &st,
+            &noise,
+            &pmfs,
+            &pre,
+            &choice.rx_taps,
+            choice.fom.cursor_ix,
+        )?)
+    } else {
+        None
+    };
+    let com_db = match &mlsd {
+        Some(r) => noise.com_db.max(noise.com_db + r.delta_com_db),
+        None => noise.com_db,
+    };
+    let eq_pulse_v = txffe::apply_tx(
+        &txffe::apply_tx(&st.vic0, &choice.tx_taps, m),
+        &choice.rx_taps,
+        m,
+    );
+    let xt_pulses_v = pre
+        .iter()
+        .map(|p| txffe::apply_tx(p, &choice.rx_taps, m))
+        .collect();
     Ok(ComResult {
         eq_pulse_v,
-        com_db: noise.com_db,
+        xt_pulses_v,
+        mlsd,
+        com_db,
         fom_db: choice.fom.fom_db,
         as_v: noise.as_v,
         ani_v: noise.ani_v,

@@ -145,7 +145,11 @@ pub fn quant_step(
     }
     let half = npts / 2;
     let pmf = |x: &[f64]| -> Result<Vec<f64>> {
-        let kept: Vec<f64> = x.iter().copied().filter(|v| v.abs() > ystep / 2.0).collect();
+        let kept: Vec<f64> = x
+            .iter()
+            .copied()
+            .filter(|v| v.abs() > ystep / 2.0)
+            .collect();
         delta_pmf(&kept, cfg.levels, npts, ystep)
     };
     let mut psn = pmf(sig)?;
@@ -332,7 +336,9 @@ pub fn final_com(
         for &w in rx {
             let k = round_even(w.abs() * q / 2.0 / ystep).max(0) as usize;
             if k > half {
-                return Err(Error::invalid("COM: a quantisation PMF exceeds its voltage grid"));
+                return Err(Error::invalid(
+                    "COM: a quantisation PMF exceeds its voltage grid",
+                ));
             }
             let mut pw = vec![0.0; npts];
             pw[half - k..=half + k]
