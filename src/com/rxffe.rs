@@ -49,6 +49,21 @@ pub(crate) fn psd_lags(x: &[f64], n_bins: usize, n_lags: usize) -> Vec<f64> {
     spectrum_lags(&s, n_bins.min(s.len()), n_lags)
 }
 
+/// `Σ_i x[i]·x[i + k]` for lags `k < n_lags` (linear, not circular), by FFT on a grid long
+/// enough that nothing wraps.
+pub(crate) fn linear_autocorrelation(x: &[f64], n_lags: usize) -> Vec<f64> {
+    let n = (x.len() + n_lags).next_power_of_two();
+    let mut padded = x.to_vec();
+    padded.resize(n, 0.0);
+    let s: Vec<Complex64> = rfft(&padded)
+        .iter()
+        .map(|z| Complex64::new(z.norm_sqr(), 0.0))
+        .collect();
+    let mut r = irfft(&s, n);
+    r.truncate(n_lags);
+    r
+}
+
 /// Circular delay by `k` samples.
 pub(crate) fn delay(p: &[f64], k: usize) -> Vec<f64> {
     let n = p.len();
@@ -137,6 +152,95 @@ fn conv_rows(h: &[f64], d: usize, nb: usize, nw: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// The unit-cursor MMSE solution of 178A-33 by Cholesky: eliminating `b = H_b·w` leaves
+/// `R'·w = (1 + λ)·h0` with `R' = R − H_bᵀH_b` (positive definite: `R` is `HᵀH` plus noise and
+/// `H_bᵀH_b` removes the DFE's rows of `HᵀH`), so `w = R'⁻¹h0 / (h0ᵀR'⁻¹h0)`. `None` when `R'`
+/// is not positive definite (then use [`bordered_solve`]).
+fn unit_cursor_solve(r: &DMatrix<f64>, h0: &[f64], hb: &[Vec<f64>]) -> Option<(Vec<f64>, Vec<f64>)> {
+    let n = h0.len();
+    let mut rp = r.clone();
+    for row in hb {
+        for i in 0..n {
+            for j in 0..n {
+                rp[(i, j)] -= row[i] * row[j];
+            }
+        }
+    }
+    let u = rp.cholesky()?.solve(&DVector::from_column_slice(h0));
+    let q: f64 = u.iter().zip(h0).map(|(a, b)| a * b).sum();
+    if !(q.is_finite() && q != 0.0) {
+        return None;
+    }
+    let w: Vec<f64> = u.iter().map(|v| v / q).collect();
+    let b = hb
+        .iter()
+        .map(|row| row.iter().zip(&w).map(|(a, b)| a * b).sum())
+        .collect();
+    Some((w, b))
+}
+
+/// The bordered system of 178A-33 solved directly by LU (PyChOpMarg `_mmse_solve`), the
+/// reference for [`unit_cursor_solve`].
+fn bordered_solve(r: &DMatrix<f64>, h0: &[f64], hb: &[Vec<f64>]) -> Option<(Vec<f64>, Vec<f64>)> {
+    let (n, nb) = (h0.len(), hb.len());
+    let size = n + nb + 1;
+    let mut a = DMatrix::zeros(size, size);
+    a.view_mut((0, 0), (n, n)).copy_from(r);
+    for k in 0..nb {
+        for i in 0..n {
+            a[(i, n + k)] = -hb[k][i];
+            a[(n + k, i)] = -hb[k][i];
+        }
+        a[(n + k, n + k)] = 1.0;
+    }
+    for i in 0..n {
+        a[(i, size - 1)] = -h0[i];
+        a[(size - 1, i)] = h0[i];
+    }
+    let mut y = DVector::zeros(size);
+    for i in 0..n {
+        y[i] = h0[i];
+    }
+    y[size - 1] = 1.0;
+    let x = a.lu().solve(&y)?;
+    Some((
+        x.iter().take(n).copied().collect(),
+        x.iter().skip(n).take(nb).copied().collect(),
+    ))
+}
+
+/// The FFE re-solved with the DFE taps fixed at their limits: `R·w − λ·h0 = h0 + c`,
+/// `h0ᵀw = 1` with `c = H_bᵀb_lim`, by Cholesky of `R`:
+/// `w = R⁻¹c + α·R⁻¹h0`, `α = (1 − h0ᵀR⁻¹c)/(h0ᵀR⁻¹h0)`.
+fn dfe_limited_solve(r: &DMatrix<f64>, h0: &[f64], c: &[f64]) -> Option<Vec<f64>> {
+    let ch = r.clone().cholesky()?;
+    let v1 = ch.solve(&DVector::from_column_slice(h0));
+    let v2 = ch.solve(&DVector::from_column_slice(c));
+    let dot = |v: &DVector<f64>| v.iter().zip(h0).map(|(a, b)| a * b).sum::<f64>();
+    let alpha = (1.0 - dot(&v2)) / dot(&v1);
+    alpha
+        .is_finite()
+        .then(|| v2.iter().zip(v1.iter()).map(|(a, b)| a + alpha * b).collect())
+}
+
+/// [`dfe_limited_solve`] by LU of the bordered system (PyChOpMarg's re-solve), its reference.
+fn dfe_limited_bordered(r: &DMatrix<f64>, h0: &[f64], c: &[f64]) -> Option<Vec<f64>> {
+    let n = h0.len();
+    let mut a = DMatrix::zeros(n + 1, n + 1);
+    a.view_mut((0, 0), (n, n)).copy_from(r);
+    for i in 0..n {
+        a[(i, n)] = -h0[i];
+        a[(n, i)] = h0[i];
+    }
+    let mut y = DVector::zeros(n + 1);
+    for i in 0..n {
+        y[i] = h0[i] + c[i];
+    }
+    y[n] = 1.0;
+    let x = a.lu().solve(&y)?;
+    Some(x.iter().take(n).copied().collect())
+}
+
 /// The problem at one cursor time: `R` over the full span, the convolution rows, the limits.
 struct Problem<'a> {
     r: DMatrix<f64>,
@@ -158,29 +262,10 @@ impl Problem<'_> {
             .map(|r| cols.iter().map(|&c| self.rows[r][c]).collect())
             .collect();
         let r = DMatrix::from_fn(n, n, |i, j| self.r[(cols[i], cols[j])]);
-        let size = n + nb + 1;
-        let mut a = DMatrix::zeros(size, size);
-        a.view_mut((0, 0), (n, n)).copy_from(&r);
-        for k in 0..nb {
-            for i in 0..n {
-                a[(i, n + k)] = -hb[k][i];
-                a[(n + k, i)] = -hb[k][i];
-            }
-            a[(n + k, n + k)] = 1.0;
-        }
-        for i in 0..n {
-            a[(i, size - 1)] = -h0[i];
-            a[(size - 1, i)] = h0[i];
-        }
-        let mut y = DVector::zeros(size);
-        for i in 0..n {
-            y[i] = h0[i];
-        }
-        y[size - 1] = 1.0;
         let singular = || Error::invalid("COM: the MMSE equations are singular (a zero pulse?)");
-        let x = a.lu().solve(&y).ok_or_else(singular)?;
-        let mut w: Vec<f64> = x.iter().take(n).copied().collect();
-        let b: Vec<f64> = x.iter().skip(n).take(nb).copied().collect();
+        let (mut w, b) = unit_cursor_solve(&r, &h0, &hb)
+            .or_else(|| bordered_solve(&r, &h0, &hb))
+            .ok_or_else(singular)?;
         let clamp_b = |b: &[f64]| -> Vec<f64> {
             b.iter()
                 .enumerate()
@@ -189,19 +274,12 @@ impl Problem<'_> {
         };
         let mut b_lim = clamp_b(&b);
         if b_lim != b {
-            let mut a2 = DMatrix::zeros(n + 1, n + 1);
-            a2.view_mut((0, 0), (n, n)).copy_from(&r);
-            for i in 0..n {
-                a2[(i, n)] = -h0[i];
-                a2[(n, i)] = h0[i];
-            }
-            let mut y2 = DVector::zeros(n + 1);
-            for i in 0..n {
-                y2[i] = h0[i] + (0..nb).map(|k| hb[k][i] * b_lim[k]).sum::<f64>();
-            }
-            y2[n] = 1.0;
-            let x2 = a2.lu().solve(&y2).ok_or_else(singular)?;
-            w = x2.iter().take(n).copied().collect();
+            let c: Vec<f64> = (0..n)
+                .map(|i| (0..nb).map(|k| hb[k][i] * b_lim[k]).sum::<f64>())
+                .collect();
+            w = dfe_limited_solve(&r, &h0, &c)
+                .or_else(|| dfe_limited_bordered(&r, &h0, &c))
+                .ok_or_else(singular)?;
         }
         // FFE limits relative to the cursor tap (178A-26, PyChOpMarg `clip_taps`).
         let curs = w[ffe.dw];
@@ -292,10 +370,12 @@ pub fn mmse(cfg: &ComConfig, st: &CtleState, lags: &FixedLags, taps: &[f64]) -> 
     let n = vic.len();
     let n_ui = n / m;
     let mut xt = lags.rx_next.clone();
-    for p0 in &st.fext0 {
-        let p = apply_tx(p0, taps, m);
-        let (ph, _) = agg_phase(&p, m);
-        let r = psd_lags(&decimate(&p[..n_ui * m], ph, m), st.n_bins, nw);
+    for (g, p0) in st.fext_gram.iter().zip(&st.fext0) {
+        // The aggressor's phase from its per-phase energy form, then the Tx FFE on the
+        // per-UI samples (whole-UI circular shifts commute with sampling).
+        let (ph, _) = g.best(taps);
+        let x = apply_tx(&decimate(&p0[..n_ui * m], ph, m), taps, 1);
+        let r = psd_lags(&x, st.n_bins, nw);
         xt.iter_mut().zip(&r).for_each(|(a, b)| *a += vx * b);
     }
     let mut peak = 0;
@@ -328,19 +408,7 @@ pub fn mmse(cfg: &ComConfig, st: &CtleState, lags: &FixedLags, taps: &[f64]) -> 
             let q = quant_step(cfg, &h, &[], var_ga, 2001)?;
             rn[0] += q * q / 12.0;
         }
-        let r_hh: Vec<f64> = (0..nw)
-            .map(|k| {
-                if k < h.len() {
-                    h[..h.len() - k]
-                        .iter()
-                        .zip(&h[k..])
-                        .map(|(a, b)| a * b)
-                        .sum()
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let r_hh = linear_autocorrelation(&h, nw);
         let r = DMatrix::from_fn(nw, nw, |i, j| {
             let k = i.abs_diff(j);
             r_hh[k] + rn[k] / vx
@@ -385,6 +453,49 @@ mod tests {
         for (k, rk) in r.iter().enumerate() {
             let want: f64 = (0..6).map(|i| x[i] * x[(i + k) % 6]).sum();
             assert!((rk - want).abs() < 1e-12, "lag {k}: {rk} vs {want}");
+        }
+    }
+
+    #[test]
+    fn linear_autocorrelation_matches_direct_sums() {
+        let x: Vec<f64> = (0..37).map(|i| ((i * 13 % 7) as f64 - 3.0) * 0.25).collect();
+        let r = linear_autocorrelation(&x, 40);
+        for (k, rk) in r.iter().enumerate() {
+            let want: f64 = if k < x.len() {
+                x[..x.len() - k].iter().zip(&x[k..]).map(|(a, b)| a * b).sum()
+            } else {
+                0.0
+            };
+            assert!((rk - want).abs() < 1e-12, "lag {k}: {rk} vs {want}");
+        }
+    }
+
+    #[test]
+    fn cholesky_solutions_equal_the_bordered_lu() {
+        // A random positive definite R (GᵀG + I), pulse rows and DFE limits: both paths of
+        // 178A-33 and of the DFE-limited re-solve agree.
+        let n = 9;
+        let mut seed = 7u64;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        let g = DMatrix::from_fn(n + 4, n, |_, _| rnd());
+        let r = g.transpose() * &g + DMatrix::identity(n, n) * 0.3;
+        let h0: Vec<f64> = (0..n).map(|_| rnd()).collect();
+        let hb: Vec<Vec<f64>> = (0..2).map(|_| (0..n).map(|_| 0.3 * rnd()).collect()).collect();
+        let (w1, b1) = unit_cursor_solve(&r, &h0, &hb).unwrap();
+        let (w2, b2) = bordered_solve(&r, &h0, &hb).unwrap();
+        for (a, b) in w1.iter().zip(&w2).chain(b1.iter().zip(&b2)) {
+            assert!((a - b).abs() < 1e-10, "{a} vs {b}");
+        }
+        let cursor: f64 = w1.iter().zip(&h0).map(|(a, b)| a * b).sum();
+        assert!((cursor - 1.0).abs() < 1e-12);
+        let c: Vec<f64> = (0..n).map(|_| rnd()).collect();
+        let x1 = dfe_limited_solve(&r, &h0, &c).unwrap();
+        let x2 = dfe_limited_bordered(&r, &h0, &c).unwrap();
+        for (a, b) in x1.iter().zip(&x2) {
+            assert!((a - b).abs() < 1e-10, "{a} vs {b}");
         }
     }
 
