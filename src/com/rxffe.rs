@@ -253,10 +253,8 @@ impl Problem<'_> {
     /// `cols[dw]`).
     fn solve(&self, cols: &[usize]) -> Result<Solution> {
         let cfg = self.cfg;
-        let ffe = &cfg.rx_ffe;
         let n = cols.len();
         let nb = cfg.dfe_min.len();
-        let vx = var_x(cfg.levels);
         let h0: Vec<f64> = cols.iter().map(|&c| self.rows[0][c]).collect();
         let hb: Vec<Vec<f64>> = (1..=nb)
             .map(|r| cols.iter().map(|&c| self.rows[r][c]).collect())
@@ -272,7 +270,7 @@ impl Problem<'_> {
                 .map(|(k, v)| cfg.dfe_max[k].min(cfg.dfe_min[k].max(*v)))
                 .collect()
         };
-        let mut b_lim = clamp_b(&b);
+        let b_lim = clamp_b(&b);
         if b_lim != b {
             let c: Vec<f64> = (0..n)
                 .map(|i| (0..nb).map(|k| hb[k][i] * b_lim[k]).sum::<f64>())
@@ -281,38 +279,139 @@ impl Problem<'_> {
                 .or_else(|| dfe_limited_bordered(&r, &h0, &c))
                 .ok_or_else(singular)?;
         }
-        // FFE limits relative to the cursor tap (178A-26, PyChOpMarg `clip_taps`).
-        let curs = w[ffe.dw];
-        let mut w_lim: Vec<f64> = w
+        Ok(finish(cfg, cols, &h0, &hb, w, b_lim, |i, j| r[(i, j)]))
+    }
+}
+
+/// The end of PyChOpMarg's `_mmse_solve` for FFE taps `w` over `cols` (after any DFE-limited
+/// re-solve) and DFE taps `b_lim`: the FFE limits relative to the cursor tap (178A-26,
+/// `clip_taps`), renormalised to `h0·w = 1` with the DFE recomputed when any clipped, then
+/// the MSE (178A-35) and FOM (178A-36). `r(i, j)` is `R` over the same positions.
+fn finish(
+    cfg: &ComConfig,
+    cols: &[usize],
+    h0: &[f64],
+    hb: &[Vec<f64>],
+    w: Vec<f64>,
+    mut b_lim: Vec<f64>,
+    r: impl Fn(usize, usize) -> f64,
+) -> Solution {
+    let ffe = &cfg.rx_ffe;
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let curs = w[ffe.dw];
+    let mut w_lim: Vec<f64> = w
+        .iter()
+        .zip(cols)
+        .map(|(&v, &c)| (ffe.taps_max[c] * curs).min((ffe.taps_min[c] * curs).max(v)))
+        .collect();
+    if w_lim != w {
+        let g = dot(h0, &w_lim);
+        w_lim.iter_mut().for_each(|v| *v /= g);
+        b_lim = hb
             .iter()
-            .zip(cols)
-            .map(|(&v, &c)| (ffe.taps_max[c] * curs).min((ffe.taps_min[c] * curs).max(v)))
+            .enumerate()
+            .map(|(k, row)| cfg.dfe_max[k].min(cfg.dfe_min[k].max(dot(row, &w_lim))))
             .collect();
-        if w_lim != w {
-            let g: f64 = h0.iter().zip(&w_lim).map(|(a, b)| a * b).sum();
-            w_lim.iter_mut().for_each(|v| *v /= g);
-            let bb: Vec<f64> = hb
-                .iter()
-                .map(|row| row.iter().zip(&w_lim).map(|(a, b)| a * b).sum())
-                .collect();
-            b_lim = clamp_b(&bb);
-        }
-        let wv = DVector::from_column_slice(&w_lim);
-        let wrw = wv.dot(&(&r * &wv));
-        let wh0: f64 = w_lim.iter().zip(&h0).map(|(a, b)| a * b).sum();
-        let whb: f64 = (0..nb)
-            .map(|k| hb[k].iter().zip(&w_lim).map(|(a, b)| a * b).sum::<f64>() * b_lim[k])
-            .sum();
-        let bb: f64 = b_lim.iter().map(|v| v * v).sum();
-        let mse = vx * (wrw + 1.0 + bb - 2.0 * wh0 - 2.0 * whb);
-        let fom_db = 20.0 * (cfg.rlm / (cfg.levels as f64 - 1.0) / mse.sqrt()).log10();
-        Ok(Solution {
-            fom_db,
-            mse_v2: mse,
-            w: w_lim,
-            b: b_lim,
+    }
+    let n = cols.len();
+    let wrw: f64 = (0..n)
+        .map(|i| w_lim[i] * (0..n).map(|j| r(i, j) * w_lim[j]).sum::<f64>())
+        .sum();
+    let whb: f64 = hb.iter().zip(&b_lim).map(|(row, b)| dot(row, &w_lim) * b).sum();
+    let mse = var_x(cfg.levels) * (wrw + 1.0 + dot(&b_lim, &b_lim) - 2.0 * dot(&w_lim, h0) - 2.0 * whb);
+    let fom_db = 20.0 * (cfg.rlm / (cfg.levels as f64 - 1.0) / mse.sqrt()).log10();
+    Solution {
+        fom_db,
+        mse_v2: mse,
+        w: w_lim,
+        b: b_lim,
+    }
+}
+
+/// A symmetric positive definite matrix over all FFE positions, factored on a fixed set `F`
+/// so that systems over `F ∪ S` for many small blocks `S` cost a `|S|×|S|` Cholesky each:
+/// `L = [[L_F, 0], [Z_Sᵀ, L_S]]` with `Z = L_F⁻¹·M_{F,·}` and `L_S = chol(M_SS − Z_SᵀZ_S)`.
+struct BlockChol<'a> {
+    full: &'a DMatrix<f64>,
+    fixed: Vec<usize>,
+    lf: DMatrix<f64>,
+    z: DMatrix<f64>,
+}
+
+impl<'a> BlockChol<'a> {
+    fn new(full: &'a DMatrix<f64>, fixed: &[usize]) -> Option<BlockChol<'a>> {
+        let nf = fixed.len();
+        let aff = DMatrix::from_fn(nf, nf, |i, j| full[(fixed[i], fixed[j])]);
+        let lf = aff.cholesky()?.unpack();
+        let rows = DMatrix::from_fn(nf, full.ncols(), |i, j| full[(fixed[i], j)]);
+        let z = lf.solve_lower_triangular(&rows)?;
+        Some(BlockChol {
+            full,
+            fixed: fixed.to_vec(),
+            lf,
+            z,
         })
     }
+
+    /// Solves `M·x = rhs` over the positions `fixed ++ block` (in that order).
+    fn solve(&self, block: &[usize], rhs: &[f64]) -> Option<Vec<f64>> {
+        let (nf, k) = (self.fixed.len(), block.len());
+        let zs = DMatrix::from_fn(nf, k, |i, j| self.z[(i, block[j])]);
+        let mut sm = DMatrix::from_fn(k, k, |i, j| self.full[(block[i], block[j])]);
+        sm -= zs.transpose() * &zs;
+        let ls = sm.cholesky()?.unpack();
+        let yf = self
+            .lf
+            .solve_lower_triangular(&DVector::from_column_slice(&rhs[..nf]))?;
+        let ys = ls.solve_lower_triangular(&(DVector::from_column_slice(&rhs[nf..]) - zs.transpose() * &yf))?;
+        let xs = ls.transpose().solve_upper_triangular(&ys)?;
+        let xf = self.lf.transpose().solve_upper_triangular(&(yf - &zs * &xs))?;
+        Some(xf.iter().chain(xs.iter()).copied().collect())
+    }
+}
+
+/// The FOM of the fixed positions plus one floating block, as [`Problem::solve`] computes it,
+/// with the Cholesky factors of `R'` (unconstrained) and `R` (DFE at its limits) shared by all
+/// blocks; a solution that needs the FFE's tap limits is handed to [`Problem::solve`].
+fn block_fom(p: &Problem, rp: &BlockChol, r: &BlockChol, block: &[usize]) -> Result<f64> {
+    let cfg = p.cfg;
+    let nb = cfg.dfe_min.len();
+    let cols: Vec<usize> = rp.fixed.iter().chain(block).copied().collect();
+    let generic = || -> Result<f64> {
+        let mut sorted = cols.clone();
+        sorted.sort_unstable();
+        Ok(p.solve(&sorted)?.fom_db)
+    };
+    let h0: Vec<f64> = cols.iter().map(|&c| p.rows[0][c]).collect();
+    let hb: Vec<Vec<f64>> = (1..=nb)
+        .map(|k| cols.iter().map(|&c| p.rows[k][c]).collect())
+        .collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let Some(u) = rp.solve(block, &h0) else {
+        return generic();
+    };
+    let q = dot(&u, &h0);
+    let mut w: Vec<f64> = u.iter().map(|v| v / q).collect();
+    let b: Vec<f64> = hb.iter().map(|row| dot(row, &w)).collect();
+    let b_lim: Vec<f64> = b
+        .iter()
+        .enumerate()
+        .map(|(k, v)| cfg.dfe_max[k].min(cfg.dfe_min[k].max(*v)))
+        .collect();
+    if b_lim != b {
+        let c: Vec<f64> = (0..cols.len())
+            .map(|i| (0..nb).map(|k| hb[k][i] * b_lim[k]).sum::<f64>())
+            .collect();
+        let (Some(v1), Some(v2)) = (r.solve(block, &h0), r.solve(block, &c)) else {
+            return generic();
+        };
+        let alpha = (1.0 - dot(&v2, &h0)) / dot(&v1, &h0);
+        w = v2.iter().zip(&v1).map(|(a, b)| a + alpha * b).collect();
+    }
+    Ok(finish(cfg, &cols, &h0, &hb, w, b_lim, |i, j| {
+        r.full[(cols[i], cols[j])]
+    })
+    .fom_db)
 }
 
 /// The FFE positions: the fixed ones, then each floating group placed in turn where it gives
@@ -320,18 +419,34 @@ impl Problem<'_> {
 /// `FOM_rxffe_floating_taps()`, earliest start on a tie).
 fn float_tap_cols(p: &Problem, ffe: &RxFfeConfig) -> Result<Vec<usize>> {
     let nw = ffe.n_taps();
+    let nb = p.cfg.dfe_min.len();
+    // R' = R − H_bᵀH_b over every position (the DFE's rows removed), for the block solves.
+    let mut r_prime = p.r.clone();
+    for k in 1..=nb {
+        for i in 0..nw {
+            for j in 0..nw {
+                r_prime[(i, j)] -= p.rows[k][i] * p.rows[k][j];
+            }
+        }
+    }
     let mut chosen: Vec<usize> = Vec::new();
     for _ in 0..ffe.n_float_groups {
         let starts: Vec<usize> = (ffe.n_fix..(nw + 1).saturating_sub(ffe.n_float_taps))
             .filter(|&s| !(s..s + ffe.n_float_taps).any(|c| chosen.contains(&c)))
             .collect();
+        let fixed: Vec<usize> = (0..ffe.n_fix).chain(chosen.iter().copied()).collect();
+        let factors = BlockChol::new(&r_prime, &fixed).zip(BlockChol::new(&p.r, &fixed));
         let mut best: Option<(f64, usize)> = None;
         for &s in &starts {
-            let mut cols: Vec<usize> = chosen.clone();
-            cols.extend(s..s + ffe.n_float_taps);
-            cols.sort_unstable();
-            let all: Vec<usize> = (0..ffe.n_fix).chain(cols).collect();
-            let fom = p.solve(&all)?.fom_db;
+            let block: Vec<usize> = (s..s + ffe.n_float_taps).collect();
+            let fom = match &factors {
+                Some((rp, r)) => block_fom(p, rp, r, &block)?,
+                None => {
+                    let mut cols: Vec<usize> = fixed.iter().copied().chain(block).collect();
+                    cols.sort_unstable();
+                    p.solve(&cols)?.fom_db
+                }
+            };
             if best.is_none_or(|(f, _)| fom > f) {
                 best = Some((fom, s));
             }
@@ -496,6 +611,57 @@ mod tests {
         let x2 = dfe_limited_bordered(&r, &h0, &c).unwrap();
         for (a, b) in x1.iter().zip(&x2) {
             assert!((a - b).abs() < 1e-10, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn block_foms_equal_the_direct_solution() {
+        // The floating-tap search's shared-factor FOMs against Problem::solve on the same
+        // positions, for a pulse whose DFE tap stays inside and one that hits its limit.
+        let toml = std::fs::read_to_string("../shared/com/configs/anchor_dj_d3p3_cr_hl.toml");
+        let Ok(text) = toml else { return };
+        let cfg = ComConfig::from_toml_str(&text).unwrap();
+        let nw = cfg.rx_ffe.n_taps();
+        for tail in [0.3, 1.4] {
+            let h: Vec<f64> = (0..200)
+                .map(|i| {
+                    let x = i as f64 - 20.0;
+                    if x < 0.0 {
+                        0.02 * (x / 3.0).exp()
+                    } else {
+                        (-x / 4.0).exp() * (1.0 - tail * (x / 2.5).sin())
+                    }
+                })
+                .collect();
+            let d = 20 + cfg.rx_ffe.dw;
+            let r_hh = linear_autocorrelation(&h, nw);
+            let r = DMatrix::from_fn(nw, nw, |i, j| {
+                r_hh[i.abs_diff(j)] + if i == j { 1e-3 } else { 0.0 }
+            });
+            let p = Problem {
+                r,
+                rows: conv_rows(&h, d, cfg.dfe_min.len(), nw),
+                cfg: &cfg,
+            };
+            let fixed: Vec<usize> = (0..cfg.rx_ffe.n_fix).collect();
+            let mut rp = p.r.clone();
+            for i in 0..nw {
+                for j in 0..nw {
+                    rp[(i, j)] -= p.rows[1][i] * p.rows[1][j];
+                }
+            }
+            let (a, b) = (
+                BlockChol::new(&rp, &fixed).unwrap(),
+                BlockChol::new(&p.r, &fixed).unwrap(),
+            );
+            for s in [15, 30, 60, 83] {
+                let block: Vec<usize> = (s..s + 4).collect();
+                let mut cols = fixed.clone();
+                cols.extend(&block);
+                let want = p.solve(&cols).unwrap().fom_db;
+                let got = block_fom(&p, &a, &b, &block).unwrap();
+                assert!((got - want).abs() < 1e-9, "tail {tail}, start {s}: {got} vs {want}");
+            }
         }
     }
 
