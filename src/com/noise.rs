@@ -80,7 +80,8 @@ pub fn delta_pmf(h: &[f64], levels: usize, npts: usize, ystep: f64) -> Result<Ve
                 q[(i + s) as usize] += p[i as usize];
             }
         }
-        let sum: f64 = q.iter().sum();
+        // q is zero outside the new support (it only grows), so its sum is over the support.
+        let sum: f64 = q[nlo as usize..nhi as usize].iter().sum();
         for i in nlo..nhi {
             p[i as usize] = q[i as usize] / sum;
         }
