@@ -12,6 +12,7 @@ use super::rxffe::{delay, psd_lags, slopes};
 use super::search::{CtleState, agg_phase, decimate, power_lag0, var_x};
 use super::txffe::apply_tx;
 use crate::error::{Error, Result};
+use crate::kernels::accumulate::add_assign;
 
 /// The noise budget of the final COM, V (rms) and the result.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +77,8 @@ pub fn delta_pmf(h: &[f64], levels: usize, npts: usize, ystep: f64) -> Result<Ve
             .iter_mut()
             .for_each(|v| *v = 0.0);
         for &s in &shifts {
-            for i in lo..hi {
-                q[(i + s) as usize] += p[i as usize];
-            }
+            let (a, b) = ((lo + s) as usize, (hi + s) as usize);
+            add_assign(&mut q[a..b], &p[lo as usize..hi as usize]);
         }
         // q is zero outside the new support (it only grows), so its sum is over the support.
         let sum: f64 = q[nlo as usize..nhi as usize].iter().sum();

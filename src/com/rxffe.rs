@@ -156,7 +156,11 @@ fn conv_rows(h: &[f64], d: usize, nb: usize, nw: usize) -> Vec<Vec<f64>> {
 /// `R'·w = (1 + λ)·h0` with `R' = R − H_bᵀH_b` (positive definite: `R` is `HᵀH` plus noise and
 /// `H_bᵀH_b` removes the DFE's rows of `HᵀH`), so `w = R'⁻¹h0 / (h0ᵀR'⁻¹h0)`. `None` when `R'`
 /// is not positive definite (then use [`bordered_solve`]).
-fn unit_cursor_solve(r: &DMatrix<f64>, h0: &[f64], hb: &[Vec<f64>]) -> Option<(Vec<f64>, Vec<f64>)> {
+fn unit_cursor_solve(
+    r: &DMatrix<f64>,
+    h0: &[f64],
+    hb: &[Vec<f64>],
+) -> Option<(Vec<f64>, Vec<f64>)> {
     let n = h0.len();
     let mut rp = r.clone();
     for row in hb {
@@ -218,9 +222,12 @@ fn dfe_limited_solve(r: &DMatrix<f64>, h0: &[f64], c: &[f64]) -> Option<Vec<f64>
     let v2 = ch.solve(&DVector::from_column_slice(c));
     let dot = |v: &DVector<f64>| v.iter().zip(h0).map(|(a, b)| a * b).sum::<f64>();
     let alpha = (1.0 - dot(&v2)) / dot(&v1);
-    alpha
-        .is_finite()
-        .then(|| v2.iter().zip(v1.iter()).map(|(a, b)| a + alpha * b).collect())
+    alpha.is_finite().then(|| {
+        v2.iter()
+            .zip(v1.iter())
+            .map(|(a, b)| a + alpha * b)
+            .collect()
+    })
 }
 
 /// [`dfe_limited_solve`] by LU of the bordered system (PyChOpMarg's re-solve), its reference.
@@ -317,8 +324,13 @@ fn finish(
     let wrw: f64 = (0..n)
         .map(|i| w_lim[i] * (0..n).map(|j| r(i, j) * w_lim[j]).sum::<f64>())
         .sum();
-    let whb: f64 = hb.iter().zip(&b_lim).map(|(row, b)| dot(row, &w_lim) * b).sum();
-    let mse = var_x(cfg.levels) * (wrw + 1.0 + dot(&b_lim, &b_lim) - 2.0 * dot(&w_lim, h0) - 2.0 * whb);
+    let whb: f64 = hb
+        .iter()
+        .zip(&b_lim)
+        .map(|(row, b)| dot(row, &w_lim) * b)
+        .sum();
+    let mse =
+        var_x(cfg.levels) * (wrw + 1.0 + dot(&b_lim, &b_lim) - 2.0 * dot(&w_lim, h0) - 2.0 * whb);
     let fom_db = 20.0 * (cfg.rlm / (cfg.levels as f64 - 1.0) / mse.sqrt()).log10();
     Solution {
         fom_db,
@@ -363,9 +375,14 @@ impl<'a> BlockChol<'a> {
         let yf = self
             .lf
             .solve_lower_triangular(&DVector::from_column_slice(&rhs[..nf]))?;
-        let ys = ls.solve_lower_triangular(&(DVector::from_column_slice(&rhs[nf..]) - zs.transpose() * &yf))?;
+        let ys = ls.solve_lower_triangular(
+            &(DVector::from_column_slice(&rhs[nf..]) - zs.transpose() * &yf),
+        )?;
         let xs = ls.transpose().solve_upper_triangular(&ys)?;
-        let xf = self.lf.transpose().solve_upper_triangular(&(yf - &zs * &xs))?;
+        let xf = self
+            .lf
+            .transpose()
+            .solve_upper_triangular(&(yf - &zs * &xs))?;
         Some(xf.iter().chain(xs.iter()).copied().collect())
     }
 }
@@ -573,11 +590,17 @@ mod tests {
 
     #[test]
     fn linear_autocorrelation_matches_direct_sums() {
-        let x: Vec<f64> = (0..37).map(|i| ((i * 13 % 7) as f64 - 3.0) * 0.25).collect();
+        let x: Vec<f64> = (0..37)
+            .map(|i| ((i * 13 % 7) as f64 - 3.0) * 0.25)
+            .collect();
         let r = linear_autocorrelation(&x, 40);
         for (k, rk) in r.iter().enumerate() {
             let want: f64 = if k < x.len() {
-                x[..x.len() - k].iter().zip(&x[k..]).map(|(a, b)| a * b).sum()
+                x[..x.len() - k]
+                    .iter()
+                    .zip(&x[k..])
+                    .map(|(a, b)| a * b)
+                    .sum()
             } else {
                 0.0
             };
@@ -592,13 +615,17 @@ mod tests {
         let n = 9;
         let mut seed = 7u64;
         let mut rnd = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((seed >> 11) as f64 / (1u64 << 53) as f64) - 0.5
         };
         let g = DMatrix::from_fn(n + 4, n, |_, _| rnd());
         let r = g.transpose() * &g + DMatrix::identity(n, n) * 0.3;
         let h0: Vec<f64> = (0..n).map(|_| rnd()).collect();
-        let hb: Vec<Vec<f64>> = (0..2).map(|_| (0..n).map(|_| 0.3 * rnd()).collect()).collect();
+        let hb: Vec<Vec<f64>> = (0..2)
+            .map(|_| (0..n).map(|_| 0.3 * rnd()).collect())
+            .collect();
         let (w1, b1) = unit_cursor_solve(&r, &h0, &hb).unwrap();
         let (w2, b2) = bordered_solve(&r, &h0, &hb).unwrap();
         for (a, b) in w1.iter().zip(&w2).chain(b1.iter().zip(&b2)) {
@@ -660,7 +687,10 @@ mod tests {
                 cols.extend(&block);
                 let want = p.solve(&cols).unwrap().fom_db;
                 let got = block_fom(&p, &a, &b, &block).unwrap();
-                assert!((got - want).abs() < 1e-9, "tail {tail}, start {s}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 1e-9,
+                    "tail {tail}, start {s}: {got} vs {want}"
+                );
             }
         }
     }

@@ -14,6 +14,7 @@ use super::config::ComConfig;
 use super::rxffe::{FixedLags, mmse};
 use super::txffe::{PhaseGram, TxGrid, active_taps, apply_tx, tx_grid};
 use crate::error::{Error, Result};
+use crate::kernels::accumulate::phase_energy;
 
 /// `irfft(S)[0]` over the first `len` bins (the lag-0 autocorrelation of a folded PSD).
 pub(crate) fn lag0(s: &[f64], len: usize) -> f64 {
@@ -41,9 +42,7 @@ pub(crate) fn decimate(p: &[f64], phase: usize, m: usize) -> Vec<f64> {
 pub(crate) fn agg_phase(p: &[f64], m: usize) -> (usize, f64) {
     let n_ui = p.len() / m;
     let mut e = vec![0.0; m];
-    for (i, v) in p[..n_ui * m].iter().enumerate() {
-        e[i % m] += v * v;
-    }
+    phase_energy(&p[..n_ui * m], &p[..n_ui * m], m, &mut e);
     let mut best = 0;
     for (k, &v) in e.iter().enumerate() {
         if v > e[best] {

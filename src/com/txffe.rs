@@ -6,6 +6,7 @@
 //! evaluates each Tx candidate without forming its pulses.
 
 use super::config::ComConfig;
+use crate::kernels::accumulate::phase_energy;
 
 /// The Tx FFE candidates with their grid positions, for MATLAB COM's local search.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,16 +142,7 @@ impl PhaseGram {
         for a in 0..series.len() {
             for b in a..series.len() {
                 let mut e = vec![0.0; m];
-                let (x, y) = (&series[a], &series[b]);
-                let full = x.len() / m * m;
-                for (cx, cy) in x[..full].chunks_exact(m).zip(y[..full].chunks_exact(m)) {
-                    for ((e, x), y) in e.iter_mut().zip(cx).zip(cy) {
-                        *e += x * y;
-                    }
-                }
-                for ((e, x), y) in e.iter_mut().zip(&x[full..]).zip(&y[full..]) {
-                    *e += x * y;
-                }
+                phase_energy(&series[a], &series[b], m, &mut e);
                 g.push(e);
             }
         }
