@@ -77,8 +77,8 @@ impl ComPreset {
     /// Parse a COM config text (a preset or a plain PyChOpMarg-style config), naming `file` in
     /// errors.
     pub fn from_text(text: &str, file: &str) -> Result<ComPreset> {
-        let config = ComConfig::from_toml_str(text)
-            .map_err(|e| Error::invalid(format!("{file}: {e}")))?;
+        let config =
+            ComConfig::from_toml_str(text).map_err(|e| Error::invalid(format!("{file}: {e}")))?;
         let outer: Outer = toml::from_str(text)
             .map_err(|e| Error::invalid(format!("{file}: [preset]: {}", e.message())))?;
         if let Some(p) = &outer.preset {
@@ -254,7 +254,10 @@ mod tests {
             }
         }
         let e = com_preset("100GBASE-KR1").unwrap_err().to_string();
-        assert!(e.contains("100GBASE-CR1") && e.contains("25GBASE-CR"), "{e}");
+        assert!(
+            e.contains("100GBASE-CR1") && e.contains("25GBASE-CR"),
+            "{e}"
+        );
         assert!(
             com_config_by_name_or_path("nope/x.toml")
                 .unwrap_err()
