@@ -57,7 +57,11 @@ pub struct ComArgs {
     #[arg(long)]
     next: Vec<PathBuf>,
     /// COM preset name (case-insensitive; --list-configs) or parameter TOML file.
-    #[arg(long, value_name = "NAME|FILE", required_unless_present = "list_configs")]
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        required_unless_present = "list_configs"
+    )]
     config: Option<String>,
     /// List the built-in COM presets (name, rate, clause, how many values are unconfirmed).
     #[arg(long)]
@@ -294,13 +298,32 @@ fn print_text(
         list(&r.choice.tx_taps)
     );
     println!("           DFE b(1)…: {}", list(&n.dfe_taps));
-    println!("noise at the sampling point (σ, mV rms; A_s {:.3} mV):", r.as_v * 1e3);
+    println!(
+        "noise at the sampling point (σ, mV rms; A_s {:.3} mV):",
+        r.as_v * 1e3
+    );
     let rows = [
-        ("ISI", n.sigma_isi_v, "residual ISI after the DFE, cursor phase"),
-        ("XT", n.sigma_xt_v, "crosstalk, each aggressor at its worst phase"),
+        (
+            "ISI",
+            n.sigma_isi_v,
+            "residual ISI after the DFE, cursor phase",
+        ),
+        (
+            "XT",
+            n.sigma_xt_v,
+            "crosstalk, each aggressor at its worst phase",
+        ),
         ("Tx", n.sigma_tx_v, "transmitter noise (SNR_TX)"),
-        ("J", n.sigma_j_v, "random jitter σ_RJ (A_DD is a dual-Dirac PMF)"),
-        ("N", n.sigma_n_v, "receiver noise η_0 through Rx filter and CTLE"),
+        (
+            "J",
+            n.sigma_j_v,
+            "random jitter σ_RJ (A_DD is a dual-Dirac PMF)",
+        ),
+        (
+            "N",
+            n.sigma_n_v,
+            "receiver noise η_0 through Rx filter and CTLE",
+        ),
         ("G", n.sigma_g_v, "Gaussian total √(Tx² + J² + N²)"),
     ];
     for (name, s, what) in rows {

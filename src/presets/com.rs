@@ -278,6 +278,25 @@ mod tests {
     }
 
     #[test]
+    fn rate_and_levels_match_each_clause() {
+        // Clause 162: 53.125 GBd PAM4; Clause 136: 26.5625 GBd PAM4; Clause 110 (92 lane):
+        // 25.78125 GBd NRZ (exact: 100G/50G/25G payload × FEC and line-code overheads)
+        for (name, fb, levels, clause) in [
+            ("100GBASE-CR1", 53.125e9, 4, "162"),
+            ("50GBASE-CR", 26.5625e9, 4, "136"),
+            ("25GBASE-CR", 25.78125e9, 2, "110"),
+        ] {
+            let p = com_preset(name).unwrap();
+            assert_eq!(p.config.fb_bd, fb, "{name}");
+            assert_eq!(p.config.levels, levels, "{name}");
+            assert!(p.info.unwrap().clause.starts_with(clause), "{name}");
+        }
+        assert_eq!(53.125e9, 2.0 * 26.5625e9);
+        assert_eq!(25.78125e9, 25e9 * 66.0 / 64.0);
+        assert_eq!(26.5625e9, 25.78125e9 * 544.0 / 528.0);
+    }
+
+    #[test]
     fn rates_pick_presets() {
         assert_eq!(
             com_preset_for_rate(53.125).unwrap().unwrap().name(),
