@@ -42,9 +42,6 @@ fn main() -> sireach::error::Result<()> {
         Some(CrosstalkModel::embedded()?),
     )?;
     println!("{name}, {awg} AWG");
-    if std::env::var("PROBE").is_ok() {
-        return probe(&c, lengths[0]);
-    }
     for &l in &lengths {
         let t = Instant::now();
         let r = c.com_at(l)?;
@@ -100,38 +97,4 @@ fn clone_of(c: &ComCriterion) -> sireach::error::Result<ComCriterion> {
     n.search = c.search;
     n.adaptive_fstep = c.adaptive_fstep;
     Ok(n)
-}
-
-#[allow(dead_code)]
-fn probe(c: &ComCriterion, l: f64) -> sireach::error::Result<()> {
-    let t = Instant::now();
-    let (th, fx, nx) = c.channels(l)?;
-    eprintln!(
-        "channels: {} freqs, {:.2} s",
-        th.nfreq(),
-        t.elapsed().as_secs_f64()
-    );
-    let cfg = &c.configs_at(l)[0].1;
-    for s in [ComSearch::Local, ComSearch::Full] {
-        if s == ComSearch::Full && !std::env::var("PROBE_FULL").is_ok() {
-            continue;
-        }
-        let t = Instant::now();
-        let r = sireach::reach::com::com_search(cfg, s, &th, &fx, &nx)?;
-        eprintln!(
-            "{s:?}: {:.3} dB, {} evals, {:.2} s",
-            r.com_db,
-            r.choice.n_evals,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    let t = Instant::now();
-    let r = sireach::com::compute(cfg, &th, &[], &[])?;
-    eprintln!(
-        "thru only full-grid-as-cfg? no: compute(cfg) {:.3} dB {} evals {:.2} s",
-        r.com_db,
-        r.choice.n_evals,
-        t.elapsed().as_secs_f64()
-    );
-    Ok(())
 }

@@ -154,12 +154,15 @@ fn refine(cfg: &ComConfig, best: &ComResult) -> ComConfig {
     c.g_dc2_db = near(&cfg.g_dc2_db, best.choice.g_dc2_db, G_DC2_STRIDE / 2);
     // the chosen taps without the cursor (inserted before the last three)
     let t = &best.choice.tx_taps;
-    let k = t.len().saturating_sub(4);
-    let taps: Vec<f64> = t[..k].iter().chain(&t[k + 1..]).copied().collect();
-    for i in 0..c.tx_taps_step.len().min(taps.len()) {
+    if t.len() < 4 {
+        return c;
+    }
+    let k = t.len() - 4;
+    let taps = t[..k].iter().chain(&t[k + 1..]);
+    for (i, &tap) in taps.enumerate().take(c.tx_taps_step.len()) {
         let (lo, hi, s) = (cfg.tx_taps_min[i], cfg.tx_taps_max[i], cfg.tx_taps_step[i]);
         if s > 0.0 {
-            let steps_from_lo = ((taps[i] - lo) / s).round();
+            let steps_from_lo = ((tap - lo) / s).round();
             let a = (steps_from_lo - 1.0).max(0.0);
             let b = (steps_from_lo + 1.0).min(((hi - lo) / s).round());
             c.tx_taps_min[i] = lo + a * s;
