@@ -53,11 +53,15 @@ pub struct ReachArgs {
     /// per row).
     #[arg(long)]
     checks: bool,
-    /// What the DAC reach is searched on: the IEEE cable-assembly insertion loss at Nyquist
-    /// (il), or the equalised eye (eye: the die-to-die channel with the family's host recipe,
-    /// a reduced CTLE/Tx FFE search, a 12-tap DFE, the statistical eye at --eye-ber against
-    /// --eye-min-mv; about a second per row).
-    #[arg(long, value_enum, default_value_t = CriterionArg::Il)]
+    /// What the DAC reach is searched on. com (default): Channel Operating Margin ≥ 3 dB
+    /// (IEEE 802.3 Annex 93A) with the COM preset of the lane rate (data/standards/com:
+    /// 100GBASE-CR1, 50GBASE-CR, 25GBASE-CR; `sireach com --list-configs`) on host board +
+    /// plug + twinax + plug + host board, COM adding its packages, with the modelled NEXT and
+    /// FEXT of data/standards/com/crosstalk.toml; families without a preset (Clause 179) keep
+    /// il. il: the IEEE cable-assembly insertion loss at Nyquist. eye: the equalised eye (the
+    /// die-to-die channel with the family's host recipe, a reduced CTLE/Tx FFE search, a 12-tap
+    /// DFE, the statistical eye at --eye-ber against --eye-min-mv; about a second per row).
+    #[arg(long, value_enum, default_value_t = CriterionArg::Com)]
     criterion: CriterionArg,
     /// Eye height threshold of the eye criterion, mV (default 15 mV: 802.3ck C2M host-output
     /// eye height as recalled, grade C).
@@ -74,6 +78,7 @@ pub struct ReachArgs {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum CriterionArg {
+    Com,
     Il,
     Eye,
 }
@@ -101,7 +106,7 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
     let want = |m: Medium| a.medium == m || a.medium == Medium::All;
     if want(Medium::Dac) {
         let eye = match a.criterion {
-            CriterionArg::Il => None,
+            CriterionArg::Il | CriterionArg::Com => None,
             CriterionArg::Eye => {
                 if !(a.eye_min_mv > 0.0 && a.eye_ber > 0.0 && a.eye_ber < 0.5) {
                     return Err(Error::invalid(
@@ -129,6 +134,7 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
             TableOptions {
                 checks: a.checks,
                 eye,
+                com: a.criterion == CriterionArg::Com,
             },
             &source,
         )?);
@@ -301,11 +307,14 @@ fn optical_table_text(rows: &[ReachRow], medium: &str, presets: &Presets) -> Str
 
 fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
     let mut out = String::new();
+    let com = rows.iter().any(|r| r.criterion == "com");
     let _ = writeln!(
         out,
         "{}",
         if rows.iter().any(|r| r.criterion == "eye") {
             "Passive DAC reach by the equalised eye (die-to-die channel, CTLE + Tx FFE + DFE, statistical eye at the target BER vs the height threshold)\n"
+        } else if com {
+            "Passive DAC reach by COM ≥ 3 dB (IEEE 802.3 Annex 93A with the lane rate's COM preset: host board + plug + twinax + plug + host board, packages, modelled NEXT/FEXT); rows without a preset: IL at Nyquist\n"
         } else {
             "Passive DAC reach by IEEE cable-assembly insertion loss at Nyquist (twinax model, two plugs)\n"
         }
@@ -335,12 +344,23 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
         } else {
             format!("{:.2} m", r.reach_m)
         };
-        let limit = format!(
-            "{:.2} dB @ {:.2} GHz{}",
-            r.limit_db,
-            r.signalling_rate_gbd / 2.0,
-            unverified_mark(&r.limit_grade)
-        );
+        let limit = match &r.com {
+            Some(c) => format!(
+                "COM {}{}",
+                c.preset,
+                if c.preset_status.contains("UNCONFIRMED") {
+                    " †"
+                } else {
+                    ""
+                }
+            ),
+            None => format!(
+                "{:.2} dB @ {:.2} GHz{}",
+                r.limit_db,
+                r.signalling_rate_gbd / 2.0,
+                unverified_mark(&r.limit_grade)
+            ),
+        };
         let line = format!(
             "{:<14} {:>5} {:>4} G {:>7} G {:>6} {:>8} {:>7} m {:>7.2} dB  {:<22} {:<14} {:<10}{}",
             r.pmd,
@@ -375,6 +395,8 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
         "margin: {} at the IEEE reach objective length. Plugs: {} dB/√GHz·√f + {} dB/GHz·f each (grade {}, an assumption).",
         if rows.iter().any(|r| r.criterion == "eye") {
             "20·log10(smallest eye height / threshold)"
+        } else if com {
+            "COM − 3 dB (IL margin on rows without a COM preset)"
         } else {
             "insertion-loss margin"
         },
@@ -382,6 +404,31 @@ fn dac_table_text(rows: &[ReachRow], presets: &Presets) -> String {
         presets.twinax.plug_loss_a2_db_per_ghz,
         presets.twinax.plug_loss_grade
     );
+    if com {
+        let mut seen = Vec::new();
+        for c in rows.iter().filter_map(|r| r.com.as_ref()) {
+            if !seen.contains(&c.preset) {
+                seen.push(c.preset.clone());
+                let _ = writeln!(
+                    out,
+                    "{}COM {}: {} (data/standards/com/{}.toml); host board {} at both ends; COM = min over the package cases.",
+                    if c.preset_status.contains("UNCONFIRMED") {
+                        "† "
+                    } else {
+                        "  "
+                    },
+                    c.preset,
+                    c.preset_status,
+                    c.preset,
+                    c.host_board.as_deref().unwrap_or("none")
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "COM search: local (coarse grid, then full resolution around it; < 0.03 dB from the full grid), Δf 10-50 MHz by channel length (< 0.1 dB from 10 MHz); crosstalk: power-sum NEXT/FEXT fitted to the 802.3ck CA set (crosstalk.toml)."
+        );
+    }
     let _ = writeln!(
         out,
         "die-to-die: loss at Nyquist at the reach length with the family's host recipe at both ends (package + host board, data/standards/hosts.toml); informational, not a limit."

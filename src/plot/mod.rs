@@ -11,6 +11,7 @@
 //! and network modules never depend on it. The chart types are plain data: a caller fills them
 //! from any computation and hands them over with a path.
 
+mod com;
 mod eye;
 mod frequency;
 mod reach;
@@ -24,6 +25,7 @@ use plotters::prelude::*;
 
 use crate::error::{Error, Result};
 
+pub use com::{ComChart, com_chart};
 pub use eye::{BathtubChart, Contour, EyeChart, PulseChart, bathtub_chart, eye_chart, pulse_chart};
 pub use frequency::{frequency_chart, frequency_panels};
 pub use reach::reach_chart;

@@ -75,6 +75,25 @@ impl<'a> ReachFigure<'a> {
 
 fn heading(r: &ReachRow) -> String {
     let clause = r.clause.split(' ').next().unwrap_or(&r.clause);
+    if let Some(c) = &r.com {
+        return format!(
+            "{} Gb/s per lane, Clause {}: COM ≥ {} dB, preset {} ({}), IEEE objective {} m",
+            tick_label(r.lane_rate_gbps),
+            clause,
+            tick_label(c.threshold_db),
+            c.preset,
+            c.preset_status,
+            tick_label(r.reach_objective_m)
+        );
+    }
+    if r.criterion == "eye" {
+        return format!(
+            "{} Gb/s per lane, Clause {}: equalised eye, IEEE objective {} m",
+            tick_label(r.lane_rate_gbps),
+            clause,
+            tick_label(r.reach_objective_m)
+        );
+    }
     format!(
         "{} Gb/s per lane, Clause {}: CA IL ≤ {:.2} dB at {:.2} GHz (grade {}), IEEE objective {} m",
         tick_label(r.lane_rate_gbps),
@@ -104,11 +123,16 @@ impl Figure for ReachFigure<'_> {
         let step = nice_step(longest * 1.15, 10.0);
         let x1 = (longest * 1.15 / step).ceil() * step;
 
+        let rows = || self.groups.iter().flatten();
+        let caption = if rows().any(|r| r.com.is_some()) {
+            "Passive DAC reach by COM (rows with a COM preset) or cable-assembly IL at Nyquist"
+        } else if rows().any(|r| r.criterion == "eye") {
+            "Passive DAC reach by the equalised eye"
+        } else {
+            "Passive DAC reach by cable-assembly insertion loss at Nyquist"
+        };
         let mut chart = de(ChartBuilder::on(root)
-            .caption(
-                "Passive DAC reach by cable-assembly insertion loss at Nyquist",
-                (FONT, 26),
-            )
+            .caption(caption, (FONT, 26))
             .margin(14)
             .margin_right(30)
             .x_label_area_size(56)
@@ -122,7 +146,7 @@ impl Figure for ReachFigure<'_> {
             .y_labels(0)
             .x_labels(12)
             .x_label_formatter(&fmt)
-            .x_desc("Reach (m): longest bulk twinax plus two plugs within the limit")
+            .x_desc("Reach (m): longest bulk twinax plus two plugs meeting the criterion")
             .label_style((FONT, 16))
             .axis_desc_style((FONT, 18))
             .bold_line_style(GREY.mix(0.25))

@@ -4,6 +4,7 @@
 //!
 //! Parsing is plain data: the physics takes these structs, never paths.
 
+pub mod com;
 pub mod optics;
 
 use std::path::Path;

@@ -122,6 +122,7 @@ fn optical_table(presets: &Presets, medium: OpticalMedium) -> Result<Vec<ReachRo
                 plugs_db: conn,
                 host: None,
                 die_to_die_il_db: None,
+                com: None,
                 checks: None,
             })
         })

@@ -8,6 +8,7 @@
 
 pub mod aoc;
 pub mod checks;
+pub mod com;
 pub mod eye;
 
 use rayon::prelude::*;
@@ -176,6 +177,28 @@ pub struct ReachRow {
     /// ERL and FOM_ILD of the modelled cable assembly at the reach length ([`checks`]), when
     /// asked for ([`TableOptions::checks`]).
     pub checks: Option<checks::AssemblyChecks>,
+    /// The COM figures of a row searched on COM ([`TableOptions::com`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub com: Option<ComRowInfo>,
+}
+
+/// What a COM-searched row reports beside its reach ([`com::ComCriterion`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComRowInfo {
+    /// The COM preset (`data/standards/com/`), e.g. `100GBASE-CR1`.
+    pub preset: String,
+    /// `every value sourced` or `N of M values UNCONFIRMED`.
+    pub preset_status: String,
+    pub threshold_db: f64,
+    /// COM at the reach length and at the IEEE objective length, dB.
+    pub com_at_reach_db: f64,
+    pub com_at_objective_db: f64,
+    /// The package case (z_p, mm) that binds at the reach length.
+    pub binding_package_mm: f64,
+    /// The host board added at both ends (host recipe name), if any.
+    pub host_board: Option<String>,
+    /// COM evaluations made for this row's search.
+    pub evaluations: usize,
 }
 
 /// What [`dac_table_with`] computes beyond the reach.
@@ -186,7 +209,13 @@ pub struct TableOptions {
     /// Search the reach on the equalised eye ([`eye::EyeCriterion`]) instead of the
     /// cable-assembly IL budget.
     pub eye: Option<eye::EyeCriterionOptions>,
+    /// Search the reach on COM ([`com::ComCriterion`]) for the families whose lane rate has a
+    /// COM preset (`data/standards/com/`); the others keep the IL budget.
+    pub com: bool,
 }
+
+/// Scan step of the COM reach search, m (then bisection to [`REACH_RESOLUTION_M`]).
+pub const COM_SCAN_STEP_M: f64 = 0.5;
 
 /// Longest DAC length searched, m.
 pub const DAC_SEARCH_MAX_M: f64 = 20.0;
@@ -203,6 +232,11 @@ pub fn dac_table(presets: &Presets) -> Result<Vec<ReachRow>> {
 pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<ReachRow>> {
     let hosts = host_recipes(presets)?;
     let plug = Plug::from_preset(&presets.twinax);
+    let com_reach = if options.com {
+        com_reaches(presets, &hosts, plug)?
+    } else {
+        Vec::new()
+    };
     let mut jobs = Vec::new();
     for fam in &presets.copper {
         for v in &fam.variants {
@@ -229,11 +263,16 @@ pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<Re
                 )?),
                 None => None,
             };
+            let com_hit = com_reach
+                .iter()
+                .find(|(c, g, _, _)| *c == fam.clause && *g == awg);
             let criterion: &dyn Criterion = match &eye_c {
                 Some(c) => c,
                 None => &budget,
             };
-            let reach = if eye_c.is_some() {
+            let reach = if let Some((_, _, r, _)) = com_hit {
+                r.clone()
+            } else if eye_c.is_some() {
                 // the eye is scanned to twice the IL reach in 16 steps, then bisected to 1 cm
                 // (first_failure: the eye need not shrink monotonically with length)
                 let il = max_length(&budget, DAC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
@@ -252,13 +291,22 @@ pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<Re
                 lane_rate_gbps: v.port_speed_gbps / v.lanes as f64,
                 signalling_rate_gbd: fam.signalling_rate_gbd,
                 reach_m: reach.reach_m,
-                criterion: criterion.name().into(),
-                limited_by: if reach.beyond_search {
-                    "search range".into()
+                criterion: if com_hit.is_some() {
+                    "com".into()
                 } else {
                     criterion.name().into()
                 },
-                margin_db: criterion.margin_db(fam.reach_objective_m)?,
+                limited_by: if reach.beyond_search {
+                    "search range".into()
+                } else if com_hit.is_some() {
+                    "com".into()
+                } else {
+                    criterion.name().into()
+                },
+                margin_db: match com_hit {
+                    Some((_, _, _, info)) => info.com_at_objective_db - info.threshold_db,
+                    None => criterion.margin_db(fam.reach_objective_m)?,
+                },
                 reach_objective_m: fam.reach_objective_m,
                 limit_grade: fam.ca_il_grade.clone(),
                 limit_db: fam.ca_il_max_db,
@@ -278,7 +326,68 @@ pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<Re
                 } else {
                     None
                 },
+                com: com_hit.map(|(_, _, _, info)| info.clone()),
             })
+        })
+        .collect()
+}
+
+/// The COM reach of every family with a COM preset for its lane rate × every gauge, in
+/// parallel: `(clause, awg, reach, info)`. One search per family and gauge (every PMD of a
+/// family has the same lane). The scan is [`COM_SCAN_STEP_M`] up to twice the IL reach
+/// ([`first_failure`]: COM need not fall monotonically), then bisection to 1 cm.
+fn com_reaches(
+    presets: &Presets,
+    hosts: &[crate::channel::link::HostRecipe],
+    plug: Plug,
+) -> Result<Vec<(String, u32, Reach, ComRowInfo)>> {
+    let crosstalk = com::CrosstalkModel::embedded()?;
+    let mut jobs = Vec::new();
+    for fam in &presets.copper {
+        if let Some(p) = crate::presets::com::com_preset_for_rate(fam.signalling_rate_gbd)? {
+            for &awg in &presets.twinax.gauges_awg {
+                jobs.push((fam, p.clone(), awg));
+            }
+        }
+    }
+    jobs.into_par_iter()
+        .map(|(fam, preset, awg)| {
+            let cable = TwinaxParams::from_preset(&presets.twinax, awg as f64);
+            let host_board = preset.info.as_ref().and_then(|i| i.host_board.clone());
+            let board = match &host_board {
+                Some(h) => Some(host_recipe(hosts, h)?.board.clone()),
+                None => None,
+            };
+            let name = preset.name().to_string();
+            let status = preset.status();
+            let threshold_db = preset.threshold_db();
+            let c = com::ComCriterion::new(
+                preset,
+                cable.clone(),
+                plug,
+                board,
+                Some(crosstalk.clone()),
+            )?;
+            let il = max_length(
+                &IlBudget::new(fam, &cable, &presets.twinax)?,
+                DAC_SEARCH_MAX_M,
+                REACH_RESOLUTION_M,
+            )?;
+            let max = (2.0 * il.reach_m).max(2.0 * COM_SCAN_STEP_M);
+            let reach = first_failure(&c, COM_SCAN_STEP_M, max, REACH_RESOLUTION_M)?;
+            let at_reach = c.com_at(reach.reach_m)?;
+            let com_at_objective_db = c.margin_db(fam.reach_objective_m)? + threshold_db;
+            let info = ComRowInfo {
+                preset: name,
+                preset_status: status,
+                threshold_db,
+                com_at_reach_db: at_reach.com_db,
+                com_at_objective_db,
+                binding_package_mm: at_reach.cases[at_reach.worst].0,
+                host_board,
+                evaluations: c.evaluations() + 1,
+            };
+            Ok((fam.clause.clone(), awg, reach, info))
         })
         .collect()
 }
