@@ -101,10 +101,13 @@ fn reach_json_rows_have_the_contract_keys_and_sane_physics() {
 
 #[test]
 fn reach_csv_and_table_agree_with_json() {
-    let json: Vec<Value> = serde_json::from_slice(&reach(&["--json"]).stdout).unwrap();
-    let csv = String::from_utf8(reach(&["--csv"]).stdout).unwrap();
+    // the formats, not the criterion, are under test: the quick IL criterion
+    let il = ["--criterion", "il"];
+    let json: Vec<Value> =
+        serde_json::from_slice(&reach(&[&il[..], &["--json"]].concat()).stdout).unwrap();
+    let csv = String::from_utf8(reach(&[&il[..], &["--csv"]].concat()).stdout).unwrap();
     assert_eq!(csv.lines().count(), json.len() + 1);
-    let table = String::from_utf8(reach(&[]).stdout).unwrap();
+    let table = String::from_utf8(reach(&il).stdout).unwrap();
     let first = &json[0];
     assert!(
         table.contains(&format!("{:.2} m", first["reach_m"].as_f64().unwrap())),
@@ -125,7 +128,8 @@ fn a_missing_presets_folder_is_a_clear_error() {
 
 #[test]
 fn reach_checks_add_erl_and_ild_of_the_modelled_assembly() {
-    let out = reach(&["--checks", "--json"]);
+    // the checks at the reach length, whatever the criterion: the quick IL one
+    let out = reach(&["--checks", "--json", "--criterion", "il"]);
     assert!(
         out.status.success(),
         "{}",
@@ -149,6 +153,7 @@ fn reach_checks_add_erl_and_ild_of_the_modelled_assembly() {
     assert_eq!(with_erl, 16);
     // without --checks the rows carry none
     let plain: Vec<Value> =
-        serde_json::from_slice(&reach(&["--json", "--medium", "dac"]).stdout).unwrap();
+        serde_json::from_slice(&reach(&["--json", "--medium", "dac", "--criterion", "il"]).stdout)
+            .unwrap();
     assert!(plain.iter().all(|r| r["checks"].is_null()));
 }
