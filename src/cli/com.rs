@@ -301,11 +301,26 @@ fn print_text(
         list(&r.choice.tx_taps)
     );
     if r.choice.rx_taps.len() > 1 {
+        // the taps in use, by position relative to the cursor tap (floating ones included)
+        let dw = r
+            .choice
+            .rx_cols
+            .iter()
+            .position(|&c| r.choice.rx_taps[c] == 1.0);
+        let used: Vec<String> = r
+            .choice
+            .rx_cols
+            .iter()
+            .map(|&c| {
+                let k = c as i64 - dw.map_or(0, |d| r.choice.rx_cols[d]) as i64;
+                format!("{k:+}:{:.3}", r.choice.rx_taps[c])
+            })
+            .collect();
         println!(
-            "           Rx FFE ({} positions, used {:?}): {}",
+            "           Rx FFE ({} of {} positions, by offset from the cursor): {}",
+            r.choice.rx_cols.len(),
             r.choice.rx_taps.len(),
-            r.choice.rx_cols,
-            list(&r.choice.rx_taps)
+            used.join(" ")
         );
     }
     println!("           DFE b(1)…: {}", list(&n.dfe_taps));
@@ -442,14 +457,19 @@ fn com_figure(
         ),
         curves,
         cursors,
-        noise: vec![
-            ("σ_ISI".into(), n.sigma_isi_v),
-            ("σ_XT".into(), n.sigma_xt_v),
-            ("σ_Tx".into(), n.sigma_tx_v),
-            ("σ_J".into(), n.sigma_j_v),
-            ("σ_N".into(), n.sigma_n_v),
-            ("σ_G".into(), n.sigma_g_v),
-        ],
+        noise: [
+            ("σ_ISI", n.sigma_isi_v),
+            ("σ_XT", n.sigma_xt_v),
+            ("σ_Tx", n.sigma_tx_v),
+            ("σ_J", n.sigma_j_v),
+            ("σ_N", n.sigma_n_v),
+            ("σ_G", n.sigma_g_v),
+            ("σ_Q", n.sigma_q_v),
+        ]
+        .into_iter()
+        .filter(|&(k, v)| k != "σ_Q" || v > 0.0)
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
         signal_v: r.as_v,
     })
 }

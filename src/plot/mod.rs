@@ -198,13 +198,15 @@ fn render(fig: &impl Figure, path: &Path) -> Result<()> {
 
 /// The colours of successive series (Tableau 10, readable on white and by most colour-blind
 /// readers in this order).
-const PALETTE: [RGBColor; 6] = [
+const PALETTE: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
     RGBColor(23, 190, 207),
+    RGBColor(227, 119, 194),
+    RGBColor(188, 189, 34),
 ];
 /// Limit lines.
 const LIMIT_RED: RGBColor = RGBColor(214, 39, 40);
