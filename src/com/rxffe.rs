@@ -25,7 +25,7 @@ use num_complex::Complex64;
 use super::channel::{irfft, rfft};
 use super::config::{ComConfig, RxFfeConfig};
 use super::noise::quant_step;
-use super::search::{CtleState, agg_phase, decimate, var_x};
+use super::search::{CtleState, agg_phase, cursor_times, decimate, var_x};
 use super::txffe::apply_tx;
 use crate::error::{Error, Result};
 
@@ -510,22 +510,9 @@ pub fn mmse(cfg: &ComConfig, st: &CtleState, lags: &FixedLags, taps: &[f64]) -> 
         let r = psd_lags(&x, st.n_bins, nw);
         xt.iter_mut().zip(&r).for_each(|(a, b)| *a += vx * b);
     }
-    let mut peak = 0;
-    for (i, &v) in vic.iter().enumerate() {
-        if v > vic[peak] {
-            peak = i;
-        }
-    }
     let var_jit = cfg.a_dd_ui.powi(2) + cfg.sigma_rj_ui.powi(2);
     let mut best: Option<Mmse> = None;
-    for ofst in cfg.ts_range.0..=cfg.ts_range.1 {
-        let ts = peak as i64 + ofst;
-        if ts < 0 || ts as usize >= n {
-            return Err(Error::invalid(
-                "COM: no room about the pulse peak for the cursor search",
-            ));
-        }
-        let ts = ts as usize;
+    for ts in cursor_times(cfg, &vic)?.samples {
         let (dh, ph) = (ts / m, ts % m);
         let h = decimate(&vic, ph, m);
         let d = dh + ffe.dw;

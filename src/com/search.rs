@@ -241,6 +241,35 @@ impl Prepared<'_> {
     }
 }
 
+/// The cursor search's sample times: the pulse's (first) peak and every sample of
+/// `ts_range` about it, inclusive, as MATLAB COM's `sample_adjustment`.
+pub(crate) struct CursorTimes {
+    pub peak: usize,
+    pub samples: Vec<usize>,
+}
+
+pub(crate) fn cursor_times(cfg: &ComConfig, vic: &[f64]) -> Result<CursorTimes> {
+    let mut peak = 0;
+    for (i, &v) in vic.iter().enumerate() {
+        if v > vic[peak] {
+            peak = i;
+        }
+    }
+    let samples = (cfg.ts_range.0..=cfg.ts_range.1)
+        .map(|ofst| {
+            let ts = peak as i64 + ofst;
+            if ts < 0 || ts as usize >= vic.len() {
+                Err(Error::invalid(
+                    "COM: no room about the pulse peak for the cursor search",
+                ))
+            } else {
+                Ok(ts as usize)
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(CursorTimes { peak, samples })
+}
+
 /// The MMSE FOM of one candidate (victim with Tx FFE applied, FEXT likewise).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fom {
@@ -269,12 +298,8 @@ pub fn candidate_fom(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fo
             var_xt += vx * power_lag0(&decimate(&p[..n_ui * m], ph, m), st.n_bins);
         }
     }
-    let mut peak = 0;
-    for (i, &v) in vic.iter().enumerate() {
-        if v > vic[peak] {
-            peak = i;
-        }
-    }
+    let times = cursor_times(cfg, &vic)?;
+    let peak = times.peak;
     let nb = cfg.dfe_min.len();
     let dt = tb / m as f64;
     let var_jit = cfg.a_dd_ui.powi(2) + cfg.sigma_rj_ui.powi(2);
@@ -287,14 +312,7 @@ pub fn candidate_fom(cfg: &ComConfig, st: &CtleState, taps: &[f64]) -> Result<Fo
         mse_v2: f64::NAN,
     };
     let mut found = false;
-    for ofst in cfg.ts_range.0..=cfg.ts_range.1 {
-        let ts = peak as i64 + ofst;
-        if ts < 0 || ts as usize >= n {
-            return Err(Error::invalid(
-                "COM: no room about the pulse peak for the cursor search",
-            ));
-        }
-        let ts = ts as usize;
+    for &ts in &times.samples {
         let ph = ts % m;
         let rhh = st.vic_gram.energy(&wv, ph);
         // Σ hJ² with hJ = (p(i+1) − p(i−1))/(2 dt) (178A-23).
