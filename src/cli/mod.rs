@@ -6,6 +6,7 @@ mod com;
 mod eye;
 mod optical;
 mod reach;
+mod study;
 mod touchstone;
 
 use std::process::ExitCode;

@@ -31,9 +31,32 @@ use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, TableOptions, dac_table_with};
 ///   sireach reach --csv > reach.csv
 ///   sireach reach --presets my_data/
 ///   sireach reach --plot reach.svg          (also .png; the table is still printed)
+///
+/// Studies (your PMDs, media — twinax gauges or your measured cable — criteria and Monte
+/// Carlo spreads in a TOML file; a commented example: data/studies/dac_study.toml):
+///   sireach reach --study study.toml --out rows.csv        (or rows.jsonl)
+///   sireach reach --study study.toml --out rows.csv --resume   (continue an interrupted run)
+///   sireach reach --study study.toml --shard 2/8 --out part2.csv   (one of 8 batch jobs)
+///   sireach reach merge all.csv part1.csv … part8.csv
 #[derive(Args, Debug)]
-#[command(verbatim_doc_comment)]
+#[command(verbatim_doc_comment, args_conflicts_with_subcommands = true)]
 pub struct ReachArgs {
+    #[command(subcommand)]
+    command: Option<ReachCommand>,
+    /// Run a study file instead of the built-in table: rows (one per PMD × medium ×
+    /// criterion × Monte Carlo sample) go to --out, the reach distribution to stdout.
+    #[arg(long, value_name = "STUDY.toml")]
+    study: Option<PathBuf>,
+    /// With --study: run only shard i of N (points with index mod N = i − 1); merge the
+    /// parts with `sireach reach merge`.
+    #[arg(long, value_name = "i/N", requires = "study")]
+    shard: Option<String>,
+    /// With --study: write the rows here as they finish (.csv, or .jsonl for JSON Lines).
+    #[arg(long, value_name = "FILE", requires = "study")]
+    out: Option<PathBuf>,
+    /// With --study and --out: keep the rows already in --out and run only the rest.
+    #[arg(long, requires = "out")]
+    resume: bool,
     /// Print the rows as a JSON array.
     #[arg(long, conflicts_with = "csv")]
     json: bool,
@@ -76,6 +99,12 @@ pub struct ReachArgs {
     medium: Medium,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum ReachCommand {
+    /// Join the CSV parts of a sharded study into the single run's file.
+    Merge(crate::cli::study::MergeArgs),
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum CriterionArg {
     Com,
@@ -92,6 +121,19 @@ enum Medium {
 }
 
 pub fn run(a: ReachArgs) -> Result<ExitCode> {
+    if let Some(ReachCommand::Merge(m)) = a.command {
+        return crate::cli::study::run_merge(m);
+    }
+    if let Some(study) = &a.study {
+        return crate::cli::study::run_study(crate::cli::study::StudyOptions {
+            study,
+            shard: a.shard.as_deref(),
+            out: a.out.as_deref(),
+            resume: a.resume,
+            json: a.json,
+            presets: a.presets.as_deref(),
+        });
+    }
     if let Some(p) = &a.plot {
         crate::plot::PlotFormat::from_path(p)?;
     }

@@ -10,6 +10,7 @@ pub mod aoc;
 pub mod checks;
 pub mod com;
 pub mod eye;
+pub mod study;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -336,6 +337,42 @@ pub fn dac_table_with(presets: &Presets, options: TableOptions) -> Result<Vec<Re
 /// parallel: `(clause, awg, reach, info)`. One search per family and gauge (every PMD of a
 /// family has the same lane). The scan is [`COM_SCAN_STEP_M`] up to twice the IL reach
 /// ([`first_failure`]: COM need not fall monotonically), then bisection to 1 cm.
+/// The COM criterion of `preset` over `cable`: the preset's host board (its `host_board`
+/// recipe) at both ends and the modelled crosstalk.
+fn com_criterion_with(
+    preset: crate::presets::com::ComPreset,
+    hosts: &[crate::channel::link::HostRecipe],
+    cable: TwinaxParams,
+    plug: Plug,
+    crosstalk: com::CrosstalkModel,
+) -> Result<com::ComCriterion> {
+    let board = match preset.info.as_ref().and_then(|i| i.host_board.as_deref()) {
+        Some(h) => Some(host_recipe(hosts, h)?.board.clone()),
+        None => None,
+    };
+    com::ComCriterion::new(preset, cable, plug, board, Some(crosstalk))
+}
+
+/// The COM criterion of `family`'s lane rate over `cable` (None without a COM preset for it),
+/// as the DAC table's COM rows use it.
+pub fn com_criterion(
+    hosts: &[crate::channel::link::HostRecipe],
+    family: &CopperFamily,
+    cable: TwinaxParams,
+    plug: Plug,
+) -> Result<Option<com::ComCriterion>> {
+    match crate::presets::com::com_preset_for_rate(family.signalling_rate_gbd)? {
+        Some(p) => Ok(Some(com_criterion_with(
+            p,
+            hosts,
+            cable,
+            plug,
+            com::CrosstalkModel::embedded()?,
+        )?)),
+        None => Ok(None),
+    }
+}
+
 fn com_reaches(
     presets: &Presets,
     hosts: &[crate::channel::link::HostRecipe],
@@ -354,20 +391,10 @@ fn com_reaches(
         .map(|(fam, preset, awg)| {
             let cable = TwinaxParams::from_preset(&presets.twinax, awg as f64);
             let host_board = preset.info.as_ref().and_then(|i| i.host_board.clone());
-            let board = match &host_board {
-                Some(h) => Some(host_recipe(hosts, h)?.board.clone()),
-                None => None,
-            };
             let name = preset.name().to_string();
             let status = preset.status();
             let threshold_db = preset.threshold_db();
-            let c = com::ComCriterion::new(
-                preset,
-                cable.clone(),
-                plug,
-                board,
-                Some(crosstalk.clone()),
-            )?;
+            let c = com_criterion_with(preset, hosts, cable.clone(), plug, crosstalk.clone())?;
             let il = max_length(
                 &IlBudget::new(fam, &cable, &presets.twinax)?,
                 DAC_SEARCH_MAX_M,

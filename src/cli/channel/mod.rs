@@ -2,7 +2,7 @@
 //! subcommand; this module is only the enum and the dispatch.
 
 mod fit;
-mod fom;
+pub(crate) mod fom;
 mod il;
 
 use std::process::ExitCode;

@@ -1,0 +1,284 @@
+//! `sireach reach --study`: run a study file (all of it, or one shard), streaming rows to
+//! `--out`, resuming an interrupted run; `sireach reach merge`: join shards. The logic is in
+//! `reach::study`; this file reads and writes the files and draws the progress bar.
+
+use std::fs::OpenOptions;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::channel::fom::differential;
+use crate::error::{Error, Result};
+use crate::network::PortPairing;
+use crate::presets::Presets;
+use crate::reach::study::{
+    CSV_HEADER, MediumSpec, Study, StudyRow, StudyRun, Summary, media, merge_csv, parse_csv_rows,
+    shard, summarise,
+};
+
+/// The options of a study run (the rest of `sireach reach`'s flags do not apply).
+pub struct StudyOptions<'a> {
+    pub study: &'a Path,
+    pub shard: Option<&'a str>,
+    pub out: Option<&'a Path>,
+    pub resume: bool,
+    pub json: bool,
+    pub presets: Option<&'a Path>,
+}
+
+/// Parses `i/N` (1 ≤ i ≤ N).
+fn parse_shard(s: &str) -> Result<(usize, usize)> {
+    let bad = || {
+        Error::invalid(format!(
+            "--shard {s}: expected i/N with 1 ≤ i ≤ N, e.g. 3/8 (a Slurm array task: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)"
+        ))
+    };
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if i == 0 || n == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+enum Sink {
+    Csv(BufWriter<std::fs::File>),
+    JsonLines(BufWriter<std::fs::File>),
+    Memory,
+}
+
+/// Complete rows already in `out` (resume): the points done, and the file cut back to its last
+/// complete line.
+fn done_points(out: &Path) -> Result<Vec<usize>> {
+    let text = std::fs::read_to_string(out).map_err(|e| Error::io(out, e))?;
+    let complete = match text.rfind('\n') {
+        Some(k) => &text[..=k],
+        None => "",
+    };
+    if complete.len() != text.len() {
+        // an interrupted write: drop the partial line
+        let f = OpenOptions::new().write(true).open(out).map_err(|e| Error::io(out, e))?;
+        f.set_len(complete.len() as u64).map_err(|e| Error::io(out, e))?;
+    }
+    if is_jsonl(out) {
+        complete
+            .lines()
+            .enumerate()
+            .map(|(k, l)| {
+                serde_json::from_str::<StudyRow>(l).map(|r| r.point).map_err(|e| {
+                    Error::invalid(format!("{}: line {}: not a study row: {e}", out.display(), k + 1))
+                })
+            })
+            .collect()
+    } else if complete.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Ok(parse_csv_rows(&out.display().to_string(), complete)?
+            .iter()
+            .map(|r| r.point)
+            .collect())
+    }
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("jsonl") | Some("ndjson")
+    )
+}
+
+pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(o.study).map_err(|e| Error::io(o.study, e))?;
+    let study = Study::from_toml_str(&text).map_err(|e| e.with_file(o.study))?;
+    let presets = Presets::from_dir_or_embedded(o.presets)?;
+    let base = o.study.parent().unwrap_or(Path::new("."));
+    let mut measured = Vec::new();
+    for m in &study.media {
+        if let MediumSpec::Measured { file, pairing, .. } = m {
+            let path = base.join(file);
+            measured.push(differential(&path, &PortPairing::parse(pairing)?)?);
+        }
+    }
+    let media = media(&study, &presets, &measured).map_err(|e| e.with_file(o.study))?;
+    let run = StudyRun::new(&study, &presets, media).map_err(|e| e.with_file(o.study))?;
+    let all = run.points();
+    let mut points = match o.shard {
+        Some(s) => {
+            let (i, n) = parse_shard(s)?;
+            shard(&all, i, n)
+        }
+        None => all.clone(),
+    };
+    let sink = match o.out {
+        None => Sink::Memory,
+        Some(out) => {
+            let resuming = o.resume && out.exists();
+            let skip = if resuming { done_points(out)? } else { Vec::new() };
+            if resuming {
+                eprintln!("resuming {}: {} rows already there", out.display(), skip.len());
+                let skip: std::collections::HashSet<usize> = skip.into_iter().collect();
+                points.retain(|p| !skip.contains(&p.index));
+            }
+            let f = OpenOptions::new()
+                .create(true)
+                .append(resuming)
+                .write(true)
+                .truncate(!resuming)
+                .open(out)
+                .map_err(|e| Error::io(out, e))?;
+            let fresh = f.metadata().map(|m| m.len() == 0).unwrap_or(true);
+            let mut w = BufWriter::new(f);
+            if is_jsonl(out) {
+                Sink::JsonLines(w)
+            } else {
+                if fresh {
+                    writeln!(w, "{CSV_HEADER}").map_err(|e| Error::io(out, e))?;
+                }
+                Sink::Csv(w)
+            }
+        }
+    };
+    let bar = ProgressBar::new(points.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut kept: Vec<StudyRow> = Vec::new();
+    let out_name = o.out.map(|p| p.display().to_string()).unwrap_or_default();
+    let io = |e: std::io::Error| Error::invalid(format!("{out_name}: {e}"));
+    let sink = std::cell::RefCell::new(sink);
+    run.run(
+        &points,
+        |r| {
+            match &mut *sink.borrow_mut() {
+                Sink::Csv(w) => writeln!(w, "{}", r.csv()).map_err(io)?,
+                Sink::JsonLines(w) => {
+                    let line = serde_json::to_string(r).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+                    writeln!(w, "{line}").map_err(io)?
+                }
+                Sink::Memory => {}
+            }
+            kept.push(r.clone());
+            Ok(())
+        },
+        |n| {
+            // a chunk is on disk before the next starts: an interruption loses at most one
+            if let Sink::Csv(w) | Sink::JsonLines(w) = &mut *sink.borrow_mut() {
+                let _ = w.flush();
+            }
+            bar.inc(n as u64)
+        },
+    )?;
+    bar.finish_and_clear();
+    if let Sink::Csv(w) | Sink::JsonLines(w) = &mut *sink.borrow_mut() {
+        w.flush().map_err(io)?;
+    }
+    // the summary is of the whole output file (a resumed run's earlier rows too)
+    let rows = match o.out {
+        Some(out) if !is_jsonl(out) => {
+            let text = std::fs::read_to_string(out).map_err(|e| Error::io(out, e))?;
+            parse_csv_rows(&out_name, &text)?
+        }
+        _ => kept,
+    };
+    print_summary(&study.study.name, &summarise(&rows), o.json, o.out, o.shard)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(
+    name: &str,
+    s: &[Summary],
+    json: bool,
+    out: Option<&Path>,
+    shard: Option<&str>,
+) -> Result<()> {
+    if json {
+        let t = serde_json::to_string_pretty(s).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+        println!("{t}");
+        return Ok(());
+    }
+    println!(
+        "study {name}{}: reach per PMD, medium and criterion (m)",
+        shard.map(|s| format!(", shard {s}")).unwrap_or_default()
+    );
+    println!(
+        "{:<16} {:<24} {:<5} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "pmd", "medium", "crit", "nominal", "P1", "P50", "P99", "samples"
+    );
+    for r in s {
+        println!(
+            "{:<16} {:<24} {:<5} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>8}",
+            r.pmd,
+            r.medium,
+            r.criterion,
+            r.nominal_m.map_or("-".into(), |v| format!("{v:.2}")),
+            r.p1_m,
+            r.p50_m,
+            r.p99_m,
+            r.samples
+        );
+    }
+    if let Some(o) = out {
+        println!("rows: {}", o.display());
+    }
+    Ok(())
+}
+
+/// Join the CSV outputs of a study's shards into the single run's file.
+///
+/// Checks that every point of the study appears exactly once across the parts (a shard
+/// missing, unfinished or given twice is an error naming the points), and writes the rows in
+/// point order: the same file `sireach reach --study S.toml --out ALL.csv` writes.
+///
+/// Example (4 shards, any scheduler):
+///   for i in 1 2 3 4; do sireach reach --study S.toml --shard $i/4 --out part$i.csv; done
+///   sireach reach merge all.csv part1.csv part2.csv part3.csv part4.csv
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct MergeArgs {
+    /// The merged file to write (CSV).
+    out: PathBuf,
+    /// The shards' CSV files.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run_merge(a: MergeArgs) -> Result<ExitCode> {
+    let mut parts = Vec::new();
+    for p in &a.parts {
+        let t = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        parts.push((p.display().to_string(), t));
+    }
+    let lines = merge_csv(&parts)?;
+    let text = lines.join("\n") + "\n";
+    std::fs::write(&a.out, &text).map_err(|e| Error::io(&a.out, e))?;
+    let rows = parse_csv_rows(&a.out.display().to_string(), &text)?;
+    let name = rows.first().map(|r| r.study.clone()).unwrap_or_default();
+    eprintln!(
+        "merged {} rows from {} parts into {}",
+        rows.len(),
+        a.parts.len(),
+        a.out.display()
+    );
+    print_summary(&name, &summarise(&rows), a.json, Some(&a.out), None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_syntax() {
+        assert_eq!(parse_shard("2/5").unwrap(), (2, 5));
+        for bad in ["0/5", "6/5", "2", "a/b", "1/0"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}
