@@ -37,7 +37,10 @@ fn parse_shard(s: &str) -> Result<(usize, usize)> {
         ))
     };
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if i == 0 || n == 0 || i > n {
         return Err(bad());
     }
@@ -60,17 +63,27 @@ fn done_points(out: &Path) -> Result<Vec<usize>> {
     };
     if complete.len() != text.len() {
         // an interrupted write: drop the partial line
-        let f = OpenOptions::new().write(true).open(out).map_err(|e| Error::io(out, e))?;
-        f.set_len(complete.len() as u64).map_err(|e| Error::io(out, e))?;
+        let f = OpenOptions::new()
+            .write(true)
+            .open(out)
+            .map_err(|e| Error::io(out, e))?;
+        f.set_len(complete.len() as u64)
+            .map_err(|e| Error::io(out, e))?;
     }
     if is_jsonl(out) {
         complete
             .lines()
             .enumerate()
             .map(|(k, l)| {
-                serde_json::from_str::<StudyRow>(l).map(|r| r.point).map_err(|e| {
-                    Error::invalid(format!("{}: line {}: not a study row: {e}", out.display(), k + 1))
-                })
+                serde_json::from_str::<StudyRow>(l)
+                    .map(|r| r.point)
+                    .map_err(|e| {
+                        Error::invalid(format!(
+                            "{}: line {}: not a study row: {e}",
+                            out.display(),
+                            k + 1
+                        ))
+                    })
             })
             .collect()
     } else if complete.is_empty() {
@@ -90,9 +103,20 @@ fn is_jsonl(p: &Path) -> bool {
     )
 }
 
+/// An error about the study file, prefixed with its path.
+fn in_file(path: &Path) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e.kind() {
+        crate::error::ErrorKind::InvalidArgument(m) => {
+            Error::invalid(format!("{}: {m}", path.display()))
+        }
+        _ => e.with_file(path),
+    }
+}
+
 pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
+    let shard_of = o.shard.map(parse_shard).transpose()?;
     let text = std::fs::read_to_string(o.study).map_err(|e| Error::io(o.study, e))?;
-    let study = Study::from_toml_str(&text).map_err(|e| e.with_file(o.study))?;
+    let study = Study::from_toml_str(&text).map_err(in_file(o.study))?;
     let presets = Presets::from_dir_or_embedded(o.presets)?;
     let base = o.study.parent().unwrap_or(Path::new("."));
     let mut measured = Vec::new();
@@ -102,23 +126,28 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
             measured.push(differential(&path, &PortPairing::parse(pairing)?)?);
         }
     }
-    let media = media(&study, &presets, &measured).map_err(|e| e.with_file(o.study))?;
-    let run = StudyRun::new(&study, &presets, media).map_err(|e| e.with_file(o.study))?;
+    let media = media(&study, &presets, &measured).map_err(in_file(o.study))?;
+    let run = StudyRun::new(&study, &presets, media).map_err(in_file(o.study))?;
     let all = run.points();
-    let mut points = match o.shard {
-        Some(s) => {
-            let (i, n) = parse_shard(s)?;
-            shard(&all, i, n)
-        }
+    let mut points = match shard_of {
+        Some((i, n)) => shard(&all, i, n),
         None => all.clone(),
     };
     let sink = match o.out {
         None => Sink::Memory,
         Some(out) => {
             let resuming = o.resume && out.exists();
-            let skip = if resuming { done_points(out)? } else { Vec::new() };
+            let skip = if resuming {
+                done_points(out)?
+            } else {
+                Vec::new()
+            };
             if resuming {
-                eprintln!("resuming {}: {} rows already there", out.display(), skip.len());
+                eprintln!(
+                    "resuming {}: {} rows already there",
+                    out.display(),
+                    skip.len()
+                );
                 let skip: std::collections::HashSet<usize> = skip.into_iter().collect();
                 points.retain(|p| !skip.contains(&p.index));
             }
@@ -156,7 +185,8 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
             match &mut *sink.borrow_mut() {
                 Sink::Csv(w) => writeln!(w, "{}", r.csv()).map_err(io)?,
                 Sink::JsonLines(w) => {
-                    let line = serde_json::to_string(r).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+                    let line = serde_json::to_string(r)
+                        .map_err(|e| Error::invalid(format!("JSON: {e}")))?;
                     writeln!(w, "{line}").map_err(io)?
                 }
                 Sink::Memory => {}
@@ -196,7 +226,8 @@ fn print_summary(
     shard: Option<&str>,
 ) -> Result<()> {
     if json {
-        let t = serde_json::to_string_pretty(s).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+        let t =
+            serde_json::to_string_pretty(s).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
         println!("{t}");
         return Ok(());
     }

@@ -135,8 +135,7 @@ impl Study {
     /// Parses and checks a study; errors name the key and what was expected (with the TOML
     /// line and column for syntax and type errors).
     pub fn from_toml_str(text: &str) -> Result<Study> {
-        let s: Study =
-            toml::from_str(text).map_err(|e| Error::invalid(format!("study: {e}")))?;
+        let s: Study = toml::from_str(text).map_err(|e| Error::invalid(format!("study: {e}")))?;
         if s.study.pmds.is_empty() {
             return Err(Error::invalid("study: [study] pmds needs at least one PMD"));
         }
@@ -163,7 +162,10 @@ impl Study {
                     }
                 }
                 MediumSpec::Measured {
-                    name, length_m, awg, ..
+                    name,
+                    length_m,
+                    awg,
+                    ..
                 } => {
                     if !(length_m.is_finite() && *length_m > 0.0) {
                         return Err(Error::invalid(format!(
@@ -319,7 +321,13 @@ pub fn shard(points: &[Point], i: usize, n: usize) -> Vec<Point> {
 }
 
 /// The cable of sample `sample` of medium `medium` (0 = nominal).
-pub fn sample_cable(nominal: &TwinaxParams, mc: Option<&MonteCarlo>, seed: u64, medium: usize, sample: usize) -> TwinaxParams {
+pub fn sample_cable(
+    nominal: &TwinaxParams,
+    mc: Option<&MonteCarlo>,
+    seed: u64,
+    medium: usize,
+    sample: usize,
+) -> TwinaxParams {
     let Some(mc) = mc.filter(|_| sample > 0) else {
         return nominal.clone();
     };
@@ -483,7 +491,13 @@ impl<'a> StudyRun<'a> {
                     Some(n) => Some(host_recipe(&self.hosts, n)?),
                     None => None,
                 };
-                let c = super::eye::EyeCriterion::new(fam, cable.clone(), plug, host, Default::default())?;
+                let c = super::eye::EyeCriterion::new(
+                    fam,
+                    cable.clone(),
+                    plug,
+                    host,
+                    Default::default(),
+                )?;
                 let max = (2.0 * il.reach_m).max(0.5);
                 let r = first_failure(&c, max / 16.0, max, REACH_RESOLUTION_M)?;
                 (r, c.margin_db(fam.reach_objective_m)?)
@@ -498,7 +512,10 @@ impl<'a> StudyRun<'a> {
         };
         Ok(StudyRow {
             point: p.index,
-            points: self.families.len() * self.media.len() * self.criteria.len() * self.study.samples(),
+            points: self.families.len()
+                * self.media.len()
+                * self.criteria.len()
+                * self.study.samples(),
             study: self.study.study.name.clone(),
             seed: self.study.study.seed,
             pmd: pmd.clone(),
@@ -572,8 +589,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// The reach distribution per (PMD, medium, criterion): nominal, and P1/P50/P99 over the
 /// Monte Carlo samples (over the nominal alone when there are none).
 pub fn summarise(rows: &[StudyRow]) -> Vec<Summary> {
-    let mut groups: BTreeMap<(usize, String, String, String), (Option<f64>, Vec<f64>)> =
-        BTreeMap::new();
+    // (first point, PMD, medium, criterion) → (nominal, samples)
+    type Key = (usize, String, String, String);
+    let mut groups: BTreeMap<Key, (Option<f64>, Vec<f64>)> = BTreeMap::new();
     for r in rows {
         let first = r.point - r.sample;
         let g = groups
@@ -689,7 +707,10 @@ pub fn parse_csv_rows(name: &str, text: &str) -> Result<Vec<StudyRow>> {
         }
         let f = split_csv(line);
         let bad = |col: &str| {
-            Error::invalid(format!("{name}: line {}: column {col}: expected a number", k + 2))
+            Error::invalid(format!(
+                "{name}: line {}: column {col}: expected a number",
+                k + 2
+            ))
         };
         if f.len() != 21 {
             return Err(Error::invalid(format!(
@@ -760,15 +781,23 @@ mod tests {
     fn shards_partition_the_points_in_order() {
         let all = points(2, 3, 2, 4);
         assert_eq!(all.len(), 48);
-        let mut seen: Vec<usize> = (1..=5).flat_map(|i| shard(&all, i, 5)).map(|p| p.index).collect();
+        let mut seen: Vec<usize> = (1..=5)
+            .flat_map(|i| shard(&all, i, 5))
+            .map(|p| p.index)
+            .collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..48).collect::<Vec<_>>());
-        assert!(shard(&all, 2, 5).windows(2).all(|w| w[0].index < w[1].index));
+        assert!(
+            shard(&all, 2, 5)
+                .windows(2)
+                .all(|w| w[0].index < w[1].index)
+        );
     }
 
     #[test]
     fn merge_finds_missing_and_duplicated_points() {
-        let line = |p: usize| format!("{p},3,s,1,P,100,53.125,m,il,0,1.5,il,2,0.1,1,1.5,0.001,0,100,0.4,");
+        let line =
+            |p: usize| format!("{p},3,s,1,P,100,53.125,m,il,0,1.5,il,2,0.1,1,1.5,0.001,0,100,0.4,");
         let part = |ps: &[usize]| {
             let mut t = String::from(CSV_HEADER);
             for &p in ps {
@@ -781,8 +810,11 @@ mod tests {
         let b = ("b.csv".to_string(), part(&[1]));
         let m = merge_csv(&[b.clone(), a.clone()]).unwrap();
         assert_eq!(m[1..], [line(0), line(1), line(2)]);
-        let e = merge_csv(&[a.clone()]).unwrap_err().to_string();
-        assert!(e.contains("1 of 3 points are missing") && e.contains("1"), "{e}");
+        let e = merge_csv(std::slice::from_ref(&a)).unwrap_err().to_string();
+        assert!(
+            e.contains("1 of 3 points are missing") && e.contains("1"),
+            "{e}"
+        );
         let e = merge_csv(&[a.clone(), a]).unwrap_err().to_string();
         assert!(e.contains("a.csv") && e.contains("twice"), "{e}");
         // the rows parse back
@@ -811,7 +843,10 @@ mod tests {
             .collect();
         let mean = v.iter().sum::<f64>() / 400.0;
         let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 399.0).sqrt();
-        assert!((sd - 0.05).abs() < 0.0075 && mean.abs() < 0.0075, "sd {sd}, mean {mean}");
+        assert!(
+            (sd - 0.05).abs() < 0.0075 && mean.abs() < 0.0075,
+            "sd {sd}, mean {mean}"
+        );
         // parameters without a spread stay nominal
         assert_eq!(a.tan_delta, nominal.tan_delta);
     }
