@@ -57,6 +57,11 @@ pub struct ReachArgs {
     /// With --study and --out: keep the rows already in --out and run only the rest.
     #[arg(long, requires = "out")]
     resume: bool,
+    /// With --study: write an HTML report into this folder (index.html, self-contained, with
+    /// the reach table, the reach spread, margin-against-length curves and Monte Carlo
+    /// histograms as SVG; rows.csv and summary.json beside it).
+    #[arg(long, value_name = "DIR", requires = "study")]
+    report: Option<PathBuf>,
     /// Print the rows as a JSON array.
     #[arg(long, conflicts_with = "csv")]
     json: bool,
@@ -132,6 +137,7 @@ pub fn run(a: ReachArgs) -> Result<ExitCode> {
             resume: a.resume,
             json: a.json,
             presets: a.presets.as_deref(),
+            report: a.report.as_deref(),
         });
     }
     if let Some(p) = &a.plot {

@@ -27,6 +27,7 @@ pub struct StudyOptions<'a> {
     pub resume: bool,
     pub json: bool,
     pub presets: Option<&'a Path>,
+    pub report: Option<&'a Path>,
 }
 
 /// Parses `i/N` (1 ≤ i ≤ N).
@@ -136,6 +137,9 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
     let sink = match o.out {
         None => Sink::Memory,
         Some(out) => {
+            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
             let resuming = o.resume && out.exists();
             let skip = if resuming {
                 done_points(out)?
@@ -214,8 +218,114 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
         }
         _ => kept,
     };
-    print_summary(&study.study.name, &summarise(&rows), o.json, o.out, o.shard)?;
+    let summary = summarise(&rows);
+    if let Some(dir) = o.report {
+        write_report(dir, &run, &text, &rows, &summary)?;
+        eprintln!("report: {}", dir.join("index.html").display());
+    }
+    print_summary(&study.study.name, &summary, o.json, o.out, o.shard)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The HTML report in `dir`: index.html (self-contained, the figures inlined), the figures
+/// as SVG files, rows.csv and summary.json beside it.
+fn write_report(
+    dir: &Path,
+    run: &StudyRun,
+    study_toml: &str,
+    rows: &[StudyRow],
+    summary: &[Summary],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut csv = String::from(CSV_HEADER);
+    csv.push('\n');
+    for r in rows {
+        csv.push_str(&r.csv());
+        csv.push('\n');
+    }
+    let rows_path = dir.join("rows.csv");
+    std::fs::write(&rows_path, csv).map_err(|e| Error::io(&rows_path, e))?;
+    let js =
+        serde_json::to_string_pretty(summary).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+    let sp = dir.join("summary.json");
+    std::fs::write(&sp, js).map_err(|e| Error::io(&sp, e))?;
+    // each summary row's objective, and its group's samples
+    let objective = |pmd: &str| {
+        rows.iter()
+            .find(|r| r.pmd == pmd)
+            .map_or(f64::NAN, |r| r.objective_m)
+    };
+    let objectives: Vec<f64> = summary.iter().map(|s| objective(&s.pmd)).collect();
+    let label = |s: &Summary| format!("{} · {} · {}", s.pmd, s.medium, s.criterion);
+    let samples: Vec<crate::plot::ReachSamples> = summary
+        .iter()
+        .map(|s| crate::plot::ReachSamples {
+            label: label(s),
+            // the Monte Carlo samples (the nominal alone when there are none)
+            reach_m: rows
+                .iter()
+                .filter(|r| r.pmd == s.pmd && r.medium == s.medium && r.criterion == s.criterion)
+                .filter(|r| r.sample > 0 || s.nominal_m.is_some() && s.samples == 1)
+                .map(|r| r.reach_m)
+                .collect(),
+        })
+        .collect();
+    // nominal margin curves: 12 lengths up to 1.5× the longest P99 or objective
+    let top = summary
+        .iter()
+        .zip(&objectives)
+        .map(|(s, o)| s.p99_m.max(*o))
+        .fold(0.5, f64::max)
+        * 1.5;
+    let lengths: Vec<f64> = (1..=12).map(|k| top * k as f64 / 12.0).collect();
+    let pmd_names: Vec<&str> = run.families.iter().map(|(_, n, _)| n.as_str()).collect();
+    let mut curves = Vec::new();
+    for s in summary {
+        let (Some(pi), Some(mi), Some(ci)) = (
+            pmd_names.iter().position(|n| *n == s.pmd),
+            run.media.iter().position(|m| m.label == s.medium),
+            run.criteria.iter().position(|c| c.name() == s.criterion),
+        ) else {
+            continue;
+        };
+        curves.push(crate::plot::MarginCurve {
+            label: label(s),
+            length_m: lengths.clone(),
+            margin_db: run.margin_curve(pi, mi, ci, &lengths)?,
+        });
+    }
+    let mut figures = Vec::new();
+    let svg = |name: &str| dir.join(name);
+    crate::plot::study_reach_chart(summary, &objectives, &svg("reach.svg"))?;
+    figures.push(("Reach per PMD, medium and criterion: the P50 bar, the P1–P99 whisker over the Monte Carlo samples, the nominal cable's dot, and the IEEE objective (red).".to_string(), "reach.svg"));
+    crate::plot::study_margin_chart(&curves, &svg("margin.svg"))?;
+    figures.push(("Nominal margin against length per PMD, medium and criterion; the reach is where a curve crosses 0 dB.".to_string(), "margin.svg"));
+    crate::plot::study_histograms(&samples, &svg("histograms.svg"))?;
+    figures.push((
+        "Reach over the Monte Carlo samples, per PMD, medium and criterion.".to_string(),
+        "histograms.svg",
+    ));
+    let inlined: Vec<(String, String)> = figures
+        .into_iter()
+        .map(|(c, f)| {
+            let p = svg(f);
+            std::fs::read_to_string(&p)
+                .map(|t| (c, t))
+                .map_err(|e| Error::io(&p, e))
+        })
+        .collect::<Result<_>>()?;
+    let page = crate::reach::report::html(&crate::reach::report::Report {
+        name: &run.study.study.name,
+        study_toml,
+        summary,
+        objectives: &objectives,
+        rows,
+        figures: &inlined,
+        rows_file: "rows.csv",
+        generated_by: concat!("sireach ", env!("CARGO_PKG_VERSION")),
+    });
+    let index = dir.join("index.html");
+    std::fs::write(&index, page).map_err(|e| Error::io(&index, e))
 }
 
 fn print_summary(

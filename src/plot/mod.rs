@@ -15,6 +15,7 @@ mod com;
 mod eye;
 mod frequency;
 mod reach;
+mod study;
 mod waterfall;
 
 use std::path::Path;
@@ -29,6 +30,9 @@ pub use com::{ComChart, com_chart};
 pub use eye::{BathtubChart, Contour, EyeChart, PulseChart, bathtub_chart, eye_chart, pulse_chart};
 pub use frequency::{frequency_chart, frequency_panels};
 pub use reach::reach_chart;
+pub use study::{
+    MarginCurve, ReachSamples, study_histograms, study_margin_chart, study_reach_chart,
+};
 pub use waterfall::{MarginChart, Step, Waterfall, margin_chart, waterfall_chart};
 
 /// DejaVu Sans 2.35 (`data/fonts/DejaVuSans.ttf`; licence in `data/fonts/LICENSE`).

@@ -10,6 +10,7 @@ pub mod aoc;
 pub mod checks;
 pub mod com;
 pub mod eye;
+pub mod report;
 pub mod study;
 
 use rayon::prelude::*;

@@ -483,33 +483,20 @@ impl<'a> StudyRun<'a> {
         );
         let budget = IlBudget::new(fam, &cable, &self.presets.twinax)?;
         let il = max_length(&budget, DAC_SEARCH_MAX_M, REACH_RESOLUTION_M)?;
-        let plug = Plug::from_preset(&self.presets.twinax);
-        let (reach, margin) = match kind {
-            CriterionKind::Il => (il, budget.margin_db(fam.reach_objective_m)?),
+        let c = self.criterion(p.pmd, kind, &cable)?;
+        let reach = match kind {
+            CriterionKind::Il => il,
+            // the eye and COM need not fall monotonically with length: scanned, then bisected
             CriterionKind::Eye => {
-                let host = match &fam.host {
-                    Some(n) => Some(host_recipe(&self.hosts, n)?),
-                    None => None,
-                };
-                let c = super::eye::EyeCriterion::new(
-                    fam,
-                    cable.clone(),
-                    plug,
-                    host,
-                    Default::default(),
-                )?;
                 let max = (2.0 * il.reach_m).max(0.5);
-                let r = first_failure(&c, max / 16.0, max, REACH_RESOLUTION_M)?;
-                (r, c.margin_db(fam.reach_objective_m)?)
+                first_failure(c.as_ref(), max / 16.0, max, REACH_RESOLUTION_M)?
             }
             CriterionKind::Com => {
-                let c = super::com_criterion(&self.hosts, fam, cable.clone(), plug)?
-                    .ok_or_else(|| Error::invalid(format!("no COM preset for {pmd}")))?;
                 let max = (2.0 * il.reach_m).max(2.0 * COM_SCAN_STEP_M);
-                let r = first_failure(&c, COM_SCAN_STEP_M, max, REACH_RESOLUTION_M)?;
-                (r, c.margin_db(fam.reach_objective_m)?)
+                first_failure(c.as_ref(), COM_SCAN_STEP_M, max, REACH_RESOLUTION_M)?
             }
         };
+        let margin = c.margin_db(fam.reach_objective_m)?;
         Ok(StudyRow {
             point: p.index,
             points: self.families.len()
@@ -540,6 +527,49 @@ impl<'a> StudyRun<'a> {
             conductor_diameter_mm: cable.conductor_diameter_m * 1e3,
             fit_rms_db: medium.fit_rms_db,
         })
+    }
+
+    /// The criterion `kind` of PMD `pmd` over `cable` (margin in dB against length).
+    pub fn criterion(
+        &self,
+        pmd: usize,
+        kind: CriterionKind,
+        cable: &TwinaxParams,
+    ) -> Result<Box<dyn Criterion + '_>> {
+        let (fam, name, _) = &self.families[pmd];
+        let plug = Plug::from_preset(&self.presets.twinax);
+        Ok(match kind {
+            CriterionKind::Il => Box::new(IlBudget::new(fam, cable, &self.presets.twinax)?),
+            CriterionKind::Eye => {
+                let host = match &fam.host {
+                    Some(n) => Some(host_recipe(&self.hosts, n)?),
+                    None => None,
+                };
+                Box::new(super::eye::EyeCriterion::new(
+                    fam,
+                    cable.clone(),
+                    plug,
+                    host,
+                    Default::default(),
+                )?)
+            }
+            CriterionKind::Com => Box::new(
+                super::com_criterion(&self.hosts, fam, cable.clone(), plug)?
+                    .ok_or_else(|| Error::invalid(format!("no COM preset for {name}")))?,
+            ),
+        })
+    }
+
+    /// The nominal cable's margin of (PMD, medium, criterion) at each length, dB.
+    pub fn margin_curve(
+        &self,
+        pmd: usize,
+        medium: usize,
+        criterion: usize,
+        lengths_m: &[f64],
+    ) -> Result<Vec<f64>> {
+        let c = self.criterion(pmd, self.criteria[criterion], &self.media[medium].cable)?;
+        lengths_m.par_iter().map(|&l| c.margin_db(l)).collect()
     }
 
     /// Evaluates `points` in parallel chunks and hands the rows to `sink` in point order (a
