@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::network::PortPairing;
 use crate::presets::Presets;
 use crate::reach::study::{
-    CSV_HEADER, MediumSpec, Study, StudyRow, StudyRun, Summary, media, merge_csv, parse_csv_rows,
-    shard, summarise,
+    CSV_HEADER, MediumSpec, Study, StudyRow, StudyRun, Summary, SummaryAcc, media, merge_csv,
+    parse_csv_rows, shard, summarise,
 };
 
 /// The options of a study run (the rest of `sireach reach`'s flags do not apply).
@@ -52,6 +52,32 @@ enum Sink {
     Csv(BufWriter<std::fs::File>),
     JsonLines(BufWriter<std::fs::File>),
     Memory,
+}
+
+/// The rows of a study output file (CSV or JSON Lines; none if it does not exist).
+fn read_rows(out: &Path) -> Result<Vec<StudyRow>> {
+    if !out.exists() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(out).map_err(|e| Error::io(out, e))?;
+    if is_jsonl(out) {
+        text.lines()
+            .enumerate()
+            .map(|(k, l)| {
+                serde_json::from_str::<StudyRow>(l).map_err(|e| {
+                    Error::invalid(format!(
+                        "{}: line {}: not a study row: {e}",
+                        out.display(),
+                        k + 1
+                    ))
+                })
+            })
+            .collect()
+    } else if text.is_empty() {
+        Ok(Vec::new())
+    } else {
+        parse_csv_rows(&out.display().to_string(), &text)
+    }
 }
 
 /// Complete rows already in `out` (resume): the points done, and the file cut back to its last
@@ -179,7 +205,19 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    // rows are held only for the report (or with no --out); the summary keeps their reaches
+    let keep = o.report.is_some() || o.out.is_none();
     let mut kept: Vec<StudyRow> = Vec::new();
+    let mut acc = SummaryAcc::default();
+    if let (Some(out), true) = (o.out, o.resume) {
+        // the rows of an earlier, interrupted run count too
+        for r in read_rows(out)? {
+            acc.add(&r);
+            if keep {
+                kept.push(r);
+            }
+        }
+    }
     let out_name = o.out.map(|p| p.display().to_string()).unwrap_or_default();
     let io = |e: std::io::Error| Error::invalid(format!("{out_name}: {e}"));
     let sink = std::cell::RefCell::new(sink);
@@ -195,7 +233,10 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
                 }
                 Sink::Memory => {}
             }
-            kept.push(r.clone());
+            acc.add(r);
+            if keep {
+                kept.push(r.clone());
+            }
             Ok(())
         },
         |n| {
@@ -210,15 +251,9 @@ pub fn run_study(o: StudyOptions) -> Result<ExitCode> {
     if let Sink::Csv(w) | Sink::JsonLines(w) = &mut *sink.borrow_mut() {
         w.flush().map_err(io)?;
     }
-    // the summary is of the whole output file (a resumed run's earlier rows too)
-    let rows = match o.out {
-        Some(out) if !is_jsonl(out) => {
-            let text = std::fs::read_to_string(out).map_err(|e| Error::io(out, e))?;
-            parse_csv_rows(&out_name, &text)?
-        }
-        _ => kept,
-    };
-    let summary = summarise(&rows);
+    kept.sort_by_key(|r| r.point);
+    let rows = kept;
+    let summary = acc.finish();
     if let Some(dir) = o.report {
         write_report(dir, &run, &text, &rows, &summary)?;
         eprintln!("report: {}", dir.join("index.html").display());
