@@ -624,11 +624,14 @@ pub fn summarise(rows: &[StudyRow]) -> Vec<Summary> {
     acc.finish()
 }
 
+/// A summary group: (first point of the group, PMD, medium, criterion).
+type GroupKey = (usize, String, String, String);
+
 /// [`summarise`] fed one row at a time, keeping 8 bytes per row (its reach) instead of the row.
 #[derive(Debug, Default)]
 pub struct SummaryAcc {
-    // (first point of the group, PMD, medium, criterion) → (nominal, samples)
-    groups: BTreeMap<(usize, String, String, String), (Option<f64>, Vec<f64>)>,
+    /// Per group: the nominal reach and the Monte Carlo samples' reaches, m.
+    groups: BTreeMap<GroupKey, (Option<f64>, Vec<f64>)>,
 }
 
 impl SummaryAcc {
