@@ -573,7 +573,8 @@ impl<'a> StudyRun<'a> {
     }
 
     /// Evaluates `points` in parallel chunks and hands the rows to `sink` in point order (a
-    /// chunk at a time, so memory stays flat and an interruption loses at most one chunk);
+    /// chunk at a time, so memory stays flat and an interruption loses at most one chunk of
+    /// about a second);
     /// `done` is told how many points finished after each chunk.
     pub fn run(
         &self,
@@ -581,8 +582,14 @@ impl<'a> StudyRun<'a> {
         mut sink: impl FnMut(&StudyRow) -> Result<()>,
         mut done: impl FnMut(usize),
     ) -> Result<()> {
-        let chunk = (4 * rayon::current_num_threads()).max(8);
-        for part in points.chunks(chunk) {
+        // chunks sized to take about half a second: big enough to keep every thread busy on
+        // cheap points, small enough that an interruption loses little of costly ones
+        let threads = rayon::current_num_threads();
+        let mut chunk = 2 * threads;
+        let mut at = 0;
+        while at < points.len() {
+            let part = &points[at..(at + chunk).min(points.len())];
+            let t = std::time::Instant::now();
             let rows: Vec<StudyRow> = part
                 .par_iter()
                 .map(|&p| self.evaluate(p))
@@ -591,6 +598,13 @@ impl<'a> StudyRun<'a> {
                 sink(r)?;
             }
             done(part.len());
+            at += part.len();
+            let secs = t.elapsed().as_secs_f64();
+            if secs < 0.25 {
+                chunk = (chunk * 2).min(1 << 16);
+            } else if secs > 2.0 {
+                chunk = (chunk / 2).max(threads);
+            }
         }
         Ok(())
     }
