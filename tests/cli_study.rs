@@ -223,3 +223,60 @@ fn a_measured_cable_runs_end_to_end() {
     assert!(rows[0][20].parse::<f64>().unwrap() > 0.0);
     assert!(summary.contains("measured ca"), "{summary}");
 }
+
+#[test]
+fn optical_links_with_transmitter_and_fibre_spread() {
+    // the nominal AOC reach equals `sireach reach --medium aoc`'s row for the same PMD and
+    // fibre; spectral width, OMA and modal bandwidth spread it; the rows carry the draws
+    let d = dir("optical");
+    let s = d.join("o.toml");
+    std::fs::write(
+        &s,
+        "[study]\nname = \"o\"\nseed = 9\n[[optical]]\npmds = [\"400GBASE-SR8\"]\nfibres = [\"OM3\", \"OM4\"]\nmedium = \"aoc\"\n\
+         [monte_carlo]\nsamples = 40\n[monte_carlo.sigma]\nspectral_width = 0.1\nemb = 0.1\ntx_oma_db = 0.5\n",
+    )
+    .unwrap();
+    let out = d.join("o.csv");
+    ok(&sireach(&["reach", "--study", p(&s), "--out", p(&out)]));
+    let rows: Vec<Vec<String>> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(rows.len(), 2 * 41);
+    let table: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(&sireach(&["reach", "--medium", "aoc", "--json"]))).unwrap();
+    for (k, fibre) in ["OM3", "OM4"].iter().enumerate() {
+        let want = table
+            .iter()
+            .find(|r| r["pmd"] == "400GBASE-SR8" && r["variant"] == *fibre)
+            .unwrap()["reach_m"]
+            .as_f64()
+            .unwrap();
+        let nominal: f64 = rows[k * 41][10].parse().unwrap();
+        assert!(
+            (nominal - want).abs() < 1e-9,
+            "{fibre}: {nominal} vs {want}"
+        );
+        let reach: Vec<f64> = rows[k * 41 + 1..(k + 1) * 41]
+            .iter()
+            .map(|r| r[10].parse().unwrap())
+            .collect();
+        let lo = reach.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = reach.iter().cloned().fold(0.0, f64::max);
+        assert!(
+            lo < nominal && hi > nominal,
+            "{fibre}: {lo}..{hi} about {nominal}"
+        );
+        assert!(!rows[k * 41 + 1][21].is_empty() && !rows[k * 41 + 1][23].is_empty());
+    }
+    // single-mode fibre is not an AOC here: a clear error
+    std::fs::write(
+        &s,
+        "[study]\nname = \"o\"\n[[optical]]\npmds = [\"400GBASE-SR8\"]\nfibres = [\"OS2\"]\n",
+    )
+    .unwrap();
+    let err = String::from_utf8_lossy(&sireach(&["reach", "--study", p(&s)]).stderr).into_owned();
+    assert!(err.contains("transceiver"), "{err}");
+}

@@ -27,6 +27,7 @@ use crate::channel::link::{Plug, host_recipe, host_recipes};
 use crate::channel::twinax::TwinaxParams;
 use crate::error::{Error, Result};
 use crate::network::Network;
+use crate::presets::optics::{Fibre, OpticalFamily};
 use crate::presets::{CopperFamily, Presets};
 
 /// The study file, as written (see `data/studies/`).
@@ -36,8 +37,29 @@ pub struct Study {
     pub study: StudyHead,
     #[serde(default)]
     pub media: Vec<MediumSpec>,
+    /// Optical links: PMDs (`data/optics/`) over fibres, as AOCs or transceivers.
+    #[serde(default)]
+    pub optical: Vec<OpticalSpec>,
     #[serde(default)]
     pub monte_carlo: Option<MonteCarlo>,
+}
+
+/// Optical PMDs over fibres, as active optical cables or pluggable transceivers; the
+/// criterion is the optical lane budget's margin (`sireach optical budget`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpticalSpec {
+    /// Optical PMDs by name, e.g. `400GBASE-SR8`.
+    pub pmds: Vec<String>,
+    /// Fibres by name (`data/fibres.toml`), e.g. `OM4`.
+    pub fibres: Vec<String>,
+    /// `aoc` (the AOC's connection loss) or `transceiver` (the clause's connection allocation).
+    #[serde(default = "default_optical_medium")]
+    pub medium: String,
+}
+
+fn default_optical_medium() -> String {
+    "aoc".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,8 +67,10 @@ pub struct Study {
 pub struct StudyHead {
     pub name: String,
     /// Copper PMDs by name (`data/standards/copper.toml`, e.g. `100GBASE-CR1`, `800GBASE-CR8`).
+    #[serde(default)]
     pub pmds: Vec<String>,
-    /// `il`, `eye`, `com`.
+    /// `il`, `eye`, `com` (for the copper PMDs).
+    #[serde(default)]
     pub criteria: Vec<String>,
     /// Seed of the Monte Carlo draws (recorded in every row).
     #[serde(default)]
@@ -101,6 +125,14 @@ pub struct Spreads {
     pub z_diff: f64,
     #[serde(default)]
     pub conductor_diameter: f64,
+    /// Optical: the transmitter's rms spectral width and the fibre's effective modal bandwidth
+    /// (relative), and the transmitter OMA (absolute, dB).
+    #[serde(default)]
+    pub spectral_width: f64,
+    #[serde(default)]
+    pub emb: f64,
+    #[serde(default)]
+    pub tx_oma_db: f64,
 }
 
 /// The study's criteria.
@@ -136,21 +168,42 @@ impl Study {
     /// line and column for syntax and type errors).
     pub fn from_toml_str(text: &str) -> Result<Study> {
         let s: Study = toml::from_str(text).map_err(|e| Error::invalid(format!("study: {e}")))?;
-        if s.study.pmds.is_empty() {
-            return Err(Error::invalid("study: [study] pmds needs at least one PMD"));
-        }
-        if s.study.criteria.is_empty() {
+        let copper = !s.study.pmds.is_empty() || !s.media.is_empty();
+        if !copper && s.optical.is_empty() {
             return Err(Error::invalid(
-                "study: [study] criteria needs at least one of il, eye, com",
+                "study: [study] pmds needs at least one PMD (with [[media]]), or add [[optical]] links",
             ));
+        }
+        if copper {
+            if s.study.pmds.is_empty() {
+                return Err(Error::invalid("study: [study] pmds needs at least one PMD"));
+            }
+            if s.study.criteria.is_empty() {
+                return Err(Error::invalid(
+                    "study: [study] criteria needs at least one of il, eye, com",
+                ));
+            }
+            if s.media.is_empty() {
+                return Err(Error::invalid(
+                    "study: no [[media]]: add kind = \"twinax\" (awg = [...]) or kind = \"measured\"",
+                ));
+            }
         }
         for c in &s.study.criteria {
             CriterionKind::parse(c)?;
         }
-        if s.media.is_empty() {
-            return Err(Error::invalid(
-                "study: no [[media]]: add kind = \"twinax\" (awg = [...]) or kind = \"measured\"",
-            ));
+        for o in &s.optical {
+            if o.pmds.is_empty() || o.fibres.is_empty() {
+                return Err(Error::invalid(
+                    "study: [[optical]] needs pmds = [...] and fibres = [...]",
+                ));
+            }
+            if o.medium != "aoc" && o.medium != "transceiver" {
+                return Err(Error::invalid(format!(
+                    "study: [[optical]] medium {:?}: expected \"aoc\" or \"transceiver\"",
+                    o.medium
+                )));
+            }
         }
         for m in &s.media {
             match m {
@@ -194,12 +247,20 @@ impl Study {
                 ("roughness_rms", g.roughness_rms),
                 ("z_diff", g.z_diff),
                 ("conductor_diameter", g.conductor_diameter),
+                ("spectral_width", g.spectral_width),
+                ("emb", g.emb),
             ] {
                 if !(v.is_finite() && (0.0..0.5).contains(&v)) {
                     return Err(Error::invalid(format!(
                         "study: [monte_carlo.sigma] {k} must be a relative spread in [0, 0.5), found {v}"
                     )));
                 }
+            }
+            if !(g.tx_oma_db.is_finite() && (0.0..3.0).contains(&g.tx_oma_db)) {
+                return Err(Error::invalid(format!(
+                    "study: [monte_carlo.sigma] tx_oma_db must be a spread in dB in [0, 3), found {}",
+                    g.tx_oma_db
+                )));
             }
         }
         Ok(s)
@@ -287,6 +348,8 @@ pub struct Point {
     pub medium: usize,
     pub criterion: usize,
     pub sample: usize,
+    /// An optical link (index into the study's optical jobs) instead of a copper one.
+    pub optical: Option<usize>,
 }
 
 /// Every point, numbered in the order of the rows: PMD, medium, criterion, sample.
@@ -302,6 +365,7 @@ pub fn points(n_pmd: usize, n_media: usize, n_crit: usize, n_samples: usize) -> 
                         medium,
                         criterion,
                         sample,
+                        optical: None,
                     });
                 }
             }
@@ -320,6 +384,33 @@ pub fn shard(points: &[Point], i: usize, n: usize) -> Vec<Point> {
         .collect()
 }
 
+/// One ChaCha8 stream per (seed, medium, sample): splitmix-style mixing of the three.
+fn sample_rng(seed: u64, medium: usize, sample: usize) -> ChaCha8Rng {
+    let mut key = seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(medium as u64 + 1);
+    key = key.wrapping_add((sample as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    ChaCha8Rng::seed_from_u64(key)
+}
+
+/// The optical family carrying PMD `name` (case-insensitive), with the known names on error.
+fn find_optical<'p>(
+    families: &'p [OpticalFamily],
+    name: &str,
+) -> Result<(&'p OpticalFamily, &'p crate::presets::Variant)> {
+    for f in families {
+        if let Some(v) = f.variants.iter().find(|v| v.pmd.eq_ignore_ascii_case(name)) {
+            return Ok((f, v));
+        }
+    }
+    let known: Vec<&str> = families
+        .iter()
+        .flat_map(|f| f.variants.iter().map(|v| v.pmd.as_str()))
+        .collect();
+    Err(Error::invalid(format!(
+        "unknown optical PMD '{name}'; known: {}",
+        known.join(", ")
+    )))
+}
+
 /// The cable of sample `sample` of medium `medium` (0 = nominal).
 pub fn sample_cable(
     nominal: &TwinaxParams,
@@ -331,10 +422,7 @@ pub fn sample_cable(
     let Some(mc) = mc.filter(|_| sample > 0) else {
         return nominal.clone();
     };
-    // one stream per (seed, medium, sample): splitmix-style mixing of the three
-    let mut key = seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(medium as u64 + 1);
-    key = key.wrapping_add((sample as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9));
-    let mut rng = ChaCha8Rng::seed_from_u64(key);
+    let mut rng = sample_rng(seed, medium, sample);
     let mut draw = |nominal: f64, sigma: f64| -> f64 {
         let z: f64 = StandardNormal.sample(&mut rng);
         (nominal * (1.0 + sigma * z)).max(nominal * 0.05)
@@ -369,18 +457,31 @@ pub struct StudyRow {
     pub objective_m: f64,
     /// The criterion's margin at the IEEE objective length, dB (COM − threshold for com).
     pub margin_at_objective_db: f64,
-    pub surface_factor: f64,
-    pub eps_r: f64,
-    pub tan_delta: f64,
-    pub roughness_rms_um: f64,
-    pub z_diff_ohm: f64,
-    pub conductor_diameter_mm: f64,
+    /// The cable's construction (copper rows).
+    pub surface_factor: Option<f64>,
+    pub eps_r: Option<f64>,
+    pub tan_delta: Option<f64>,
+    pub roughness_rms_um: Option<f64>,
+    pub z_diff_ohm: Option<f64>,
+    pub conductor_diameter_mm: Option<f64>,
     /// A fitted medium's rms fit residual over its measured length, dB (empty otherwise).
     pub fit_rms_db: Option<f64>,
+    /// The optical link's transmitter rms spectral width, minimum OMA and the fibre's modal
+    /// bandwidth at the PMD's wavelength (optical rows).
+    pub rms_spectral_width_nm: Option<f64>,
+    pub tx_oma_min_dbm: Option<f64>,
+    pub emb_mhz_km: Option<f64>,
 }
 
 /// The CSV header of [`StudyRow`].
-pub const CSV_HEADER: &str = "point,points,study,seed,pmd,lane_rate_gbps,signalling_rate_gbd,medium,criterion,sample,reach_m,limited_by,objective_m,margin_at_objective_db,surface_factor,eps_r,tan_delta,roughness_rms_um,z_diff_ohm,conductor_diameter_mm,fit_rms_db";
+pub const CSV_HEADER: &str = "point,points,study,seed,pmd,lane_rate_gbps,signalling_rate_gbd,medium,criterion,sample,reach_m,limited_by,objective_m,margin_at_objective_db,surface_factor,eps_r,tan_delta,roughness_rms_um,z_diff_ohm,conductor_diameter_mm,fit_rms_db,rms_spectral_width_nm,tx_oma_min_dbm,emb_mhz_km";
+
+/// The number of CSV columns.
+const CSV_COLUMNS: usize = 24;
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| x.to_string())
+}
 
 fn quote(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
@@ -395,7 +496,7 @@ impl StudyRow {
     /// equal lines.
     pub fn csv(&self) -> String {
         format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             self.point,
             self.points,
             quote(&self.study),
@@ -410,13 +511,16 @@ impl StudyRow {
             quote(&self.limited_by),
             self.objective_m,
             self.margin_at_objective_db,
-            self.surface_factor,
-            self.eps_r,
-            self.tan_delta,
-            self.roughness_rms_um,
-            self.z_diff_ohm,
-            self.conductor_diameter_mm,
-            self.fit_rms_db.map_or(String::new(), |v| v.to_string()),
+            opt(self.surface_factor),
+            opt(self.eps_r),
+            opt(self.tan_delta),
+            opt(self.roughness_rms_um),
+            opt(self.z_diff_ohm),
+            opt(self.conductor_diameter_mm),
+            opt(self.fit_rms_db),
+            opt(self.rms_spectral_width_nm),
+            opt(self.tx_oma_min_dbm),
+            opt(self.emb_mhz_km),
         )
     }
 }
@@ -428,7 +532,21 @@ pub struct StudyRun<'a> {
     pub media: Vec<Medium>,
     pub families: Vec<(&'a CopperFamily, String, f64)>,
     pub criteria: Vec<CriterionKind>,
+    /// The optical links: (family, PMD, lane rate, fibre, connection loss dB, medium name).
+    pub optical: Vec<OpticalJob<'a>>,
     hosts: Vec<crate::channel::link::HostRecipe>,
+}
+
+/// One optical PMD over one fibre, as an AOC or a transceiver.
+pub struct OpticalJob<'a> {
+    pub family: &'a OpticalFamily,
+    pub pmd: String,
+    pub lane_rate_gbps: f64,
+    pub fibre: &'a Fibre,
+    pub connection_loss_db: f64,
+    /// e.g. `aoc OM4`.
+    pub label: String,
+    pub objective_m: f64,
 }
 
 impl<'a> StudyRun<'a> {
@@ -450,27 +568,143 @@ impl<'a> StudyRun<'a> {
                 }
             }
         }
+        let mut optical = Vec::new();
+        for o in &study.optical {
+            for name in &o.pmds {
+                let (fam, v) = find_optical(&presets.optics.families, name)
+                    .map_err(|e| Error::invalid(format!("study: [[optical]] pmds: {e}")))?;
+                for f in &o.fibres {
+                    let fibre = presets
+                        .optics
+                        .fibre(f)
+                        .map_err(|e| Error::invalid(format!("study: [[optical]] fibres: {e}")))?;
+                    if o.medium == "aoc" && fibre.kind != "mmf" {
+                        return Err(Error::invalid(format!(
+                            "study: [[optical]] {name} on {f}: AOCs here are multimode; use medium = \"transceiver\" for single-mode fibre"
+                        )));
+                    }
+                    optical.push(OpticalJob {
+                        family: fam,
+                        pmd: v.pmd.clone(),
+                        lane_rate_gbps: v.port_speed_gbps / v.lanes as f64,
+                        fibre,
+                        connection_loss_db: if o.medium == "aoc" {
+                            presets.optics.aoc.connection_loss_db
+                        } else {
+                            fam.connection_allocation_db
+                        },
+                        label: format!("{} {}", o.medium, fibre.name),
+                        objective_m: fam
+                            .reach_objective_m
+                            .get(&fibre.name)
+                            .copied()
+                            .unwrap_or(f64::NAN),
+                    });
+                }
+            }
+        }
         Ok(StudyRun {
             study,
             presets,
             media,
             families,
             criteria,
+            optical,
             hosts: host_recipes(presets)?,
         })
     }
 
+    /// Every point: the copper ones (PMD, medium, criterion, sample), then the optical ones
+    /// (link, sample).
     pub fn points(&self) -> Vec<Point> {
-        points(
+        let n = self.study.samples();
+        let mut v = points(
             self.families.len(),
             self.media.len(),
             self.criteria.len(),
-            self.study.samples(),
-        )
+            n,
+        );
+        for job in 0..self.optical.len() {
+            for sample in 0..n {
+                v.push(Point {
+                    index: v.len(),
+                    pmd: 0,
+                    medium: 0,
+                    criterion: 0,
+                    sample,
+                    optical: Some(job),
+                });
+            }
+        }
+        v
+    }
+
+    fn n_points(&self) -> usize {
+        (self.families.len() * self.media.len() * self.criteria.len() + self.optical.len())
+            * self.study.samples()
+    }
+
+    /// The row of an optical point: the lane budget's reach (`reach::aoc::optical_reach`)
+    /// with the sample's transmitter and fibre.
+    fn evaluate_optical(&self, p: Point, job: usize) -> Result<StudyRow> {
+        let j = &self.optical[job];
+        let mut fam = j.family.clone();
+        let mut fibre = j.fibre.clone();
+        if let Some(mc) = self.study.monte_carlo.as_ref().filter(|_| p.sample > 0) {
+            let mut rng = sample_rng(self.study.study.seed, 1_000_000 + job, p.sample);
+            let mut z = || -> f64 { StandardNormal.sample(&mut rng) };
+            let g = &mc.sigma;
+            fam.rms_spectral_width_nm *= (1.0 + g.spectral_width * z()).max(0.05);
+            let d_oma = g.tx_oma_db * z();
+            fam.tx_oma_min_dbm += d_oma;
+            fam.tx_oma_minus_tdecq_min_dbm += d_oma;
+            let k = (1.0 + g.emb * z()).max(0.05);
+            fibre.emb_mhz_km.iter_mut().for_each(|p| p[1] *= k);
+        }
+        let (reach, at) = super::aoc::optical_reach(&fam, &fibre, j.connection_loss_db)?;
+        let model = crate::optical::budget::LaneModel::new(&fam, &fibre, j.connection_loss_db)?;
+        let margin = if j.objective_m.is_finite() {
+            model.at(j.objective_m)?.margin_db
+        } else {
+            f64::NAN
+        };
+        Ok(StudyRow {
+            point: p.index,
+            points: self.n_points(),
+            study: self.study.study.name.clone(),
+            seed: self.study.study.seed,
+            pmd: j.pmd.clone(),
+            lane_rate_gbps: j.lane_rate_gbps,
+            signalling_rate_gbd: fam.signalling_rate_gbd,
+            medium: j.label.clone(),
+            criterion: "optical".into(),
+            sample: p.sample,
+            reach_m: reach.reach_m,
+            limited_by: if reach.beyond_search {
+                "search range".into()
+            } else {
+                at.limited_by.clone()
+            },
+            objective_m: j.objective_m,
+            margin_at_objective_db: margin,
+            surface_factor: None,
+            eps_r: None,
+            tan_delta: None,
+            roughness_rms_um: None,
+            z_diff_ohm: None,
+            conductor_diameter_mm: None,
+            fit_rms_db: None,
+            rms_spectral_width_nm: Some(fam.rms_spectral_width_nm),
+            tx_oma_min_dbm: Some(fam.tx_oma_min_dbm),
+            emb_mhz_km: fibre.emb_mhz_km_at(fam.wavelength_nm)?,
+        })
     }
 
     /// The row of one point.
     pub fn evaluate(&self, p: Point) -> Result<StudyRow> {
+        if let Some(job) = p.optical {
+            return self.evaluate_optical(p, job);
+        }
         let (fam, pmd, lane_rate) = &self.families[p.pmd];
         let medium = &self.media[p.medium];
         let kind = self.criteria[p.criterion];
@@ -519,13 +753,16 @@ impl<'a> StudyRun<'a> {
             },
             objective_m: fam.reach_objective_m,
             margin_at_objective_db: margin,
-            surface_factor: cable.surface_factor,
-            eps_r: cable.eps_r,
-            tan_delta: cable.tan_delta,
-            roughness_rms_um: cable.roughness_rms_m * 1e6,
-            z_diff_ohm: cable.z_diff_ohm,
-            conductor_diameter_mm: cable.conductor_diameter_m * 1e3,
+            surface_factor: Some(cable.surface_factor),
+            eps_r: Some(cable.eps_r),
+            tan_delta: Some(cable.tan_delta),
+            roughness_rms_um: Some(cable.roughness_rms_m * 1e6),
+            z_diff_ohm: Some(cable.z_diff_ohm),
+            conductor_diameter_mm: Some(cable.conductor_diameter_m * 1e3),
             fit_rms_db: medium.fit_rms_db,
+            rms_spectral_width_nm: None,
+            tx_oma_min_dbm: None,
+            emb_mhz_km: None,
         })
     }
 
@@ -771,14 +1008,21 @@ pub fn parse_csv_rows(name: &str, text: &str) -> Result<Vec<StudyRow>> {
                 k + 2
             ))
         };
-        if f.len() != 21 {
+        if f.len() != CSV_COLUMNS {
             return Err(Error::invalid(format!(
-                "{name}: line {}: expected 21 columns, found {}",
+                "{name}: line {}: expected {CSV_COLUMNS} columns, found {}",
                 k + 2,
                 f.len()
             )));
         }
         let num = |i: usize, col: &str| f[i].parse::<f64>().map_err(|_| bad(col));
+        let maybe = |i: usize, col: &str| -> Result<Option<f64>> {
+            if f[i].is_empty() {
+                Ok(None)
+            } else {
+                num(i, col).map(Some)
+            }
+        };
         let int = |i: usize, col: &str| f[i].parse::<usize>().map_err(|_| bad(col));
         rows.push(StudyRow {
             point: int(0, "point")?,
@@ -795,17 +1039,16 @@ pub fn parse_csv_rows(name: &str, text: &str) -> Result<Vec<StudyRow>> {
             limited_by: f[11].clone(),
             objective_m: num(12, "objective_m")?,
             margin_at_objective_db: num(13, "margin_at_objective_db")?,
-            surface_factor: num(14, "surface_factor")?,
-            eps_r: num(15, "eps_r")?,
-            tan_delta: num(16, "tan_delta")?,
-            roughness_rms_um: num(17, "roughness_rms_um")?,
-            z_diff_ohm: num(18, "z_diff_ohm")?,
-            conductor_diameter_mm: num(19, "conductor_diameter_mm")?,
-            fit_rms_db: if f[20].is_empty() {
-                None
-            } else {
-                Some(num(20, "fit_rms_db")?)
-            },
+            surface_factor: maybe(14, "surface_factor")?,
+            eps_r: maybe(15, "eps_r")?,
+            tan_delta: maybe(16, "tan_delta")?,
+            roughness_rms_um: maybe(17, "roughness_rms_um")?,
+            z_diff_ohm: maybe(18, "z_diff_ohm")?,
+            conductor_diameter_mm: maybe(19, "conductor_diameter_mm")?,
+            fit_rms_db: maybe(20, "fit_rms_db")?,
+            rms_spectral_width_nm: maybe(21, "rms_spectral_width_nm")?,
+            tx_oma_min_dbm: maybe(22, "tx_oma_min_dbm")?,
+            emb_mhz_km: maybe(23, "emb_mhz_km")?,
         });
     }
     Ok(rows)
@@ -855,8 +1098,9 @@ mod tests {
 
     #[test]
     fn merge_finds_missing_and_duplicated_points() {
-        let line =
-            |p: usize| format!("{p},3,s,1,P,100,53.125,m,il,0,1.5,il,2,0.1,1,1.5,0.001,0,100,0.4,");
+        let line = |p: usize| {
+            format!("{p},3,s,1,P,100,53.125,m,il,0,1.5,il,2,0.1,1,1.5,0.001,0,100,0.4,,,,")
+        };
         let part = |ps: &[usize]| {
             let mut t = String::from(CSV_HEADER);
             for &p in ps {
