@@ -25,7 +25,8 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-/// A quick study (IL criterion only) with Monte Carlo: 3 PMDs × 3 gauges × 1 × 6 samples.
+/// A quick study (IL criterion only) with Monte Carlo: 3 PMDs × 3 gauges × 1 × 6 samples,
+/// and one optical link × 6 samples.
 fn quick_study(d: &Path) -> PathBuf {
     let s = d.join("quick.toml");
     std::fs::write(
@@ -39,6 +40,10 @@ seed = 42
 [[media]]
 kind = "twinax"
 awg = [26, 28, 30]
+
+[[optical]]
+pmds = ["100GBASE-SR4"]
+fibres = ["OM3"]
 
 [monte_carlo]
 samples = 5
@@ -84,7 +89,7 @@ fn shards_merge_into_the_single_run() {
         std::fs::read_to_string(&all).unwrap(),
         std::fs::read_to_string(&merged).unwrap(),
     );
-    assert_eq!(a.lines().count(), 1 + 3 * 3 * 6);
+    assert_eq!(a.lines().count(), 1 + 3 * 3 * 6 + 6);
     assert_eq!(a, b, "merged shards differ from the single run");
     assert!(summary.contains("P50"), "{summary}");
     // a shard missing, or one given twice, is caught and named

@@ -733,10 +733,7 @@ impl<'a> StudyRun<'a> {
         let margin = c.margin_db(fam.reach_objective_m)?;
         Ok(StudyRow {
             point: p.index,
-            points: self.families.len()
-                * self.media.len()
-                * self.criteria.len()
-                * self.study.samples(),
+            points: self.n_points(),
             study: self.study.study.name.clone(),
             seed: self.study.study.seed,
             pmd: pmd.clone(),
