@@ -391,26 +391,6 @@ fn sample_rng(seed: u64, medium: usize, sample: usize) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(key)
 }
 
-/// The optical family carrying PMD `name` (case-insensitive), with the known names on error.
-fn find_optical<'p>(
-    families: &'p [OpticalFamily],
-    name: &str,
-) -> Result<(&'p OpticalFamily, &'p crate::presets::Variant)> {
-    for f in families {
-        if let Some(v) = f.variants.iter().find(|v| v.pmd.eq_ignore_ascii_case(name)) {
-            return Ok((f, v));
-        }
-    }
-    let known: Vec<&str> = families
-        .iter()
-        .flat_map(|f| f.variants.iter().map(|v| v.pmd.as_str()))
-        .collect();
-    Err(Error::invalid(format!(
-        "unknown optical PMD '{name}'; known: {}",
-        known.join(", ")
-    )))
-}
-
 /// The cable of sample `sample` of medium `medium` (0 = nominal).
 pub fn sample_cable(
     nominal: &TwinaxParams,
@@ -571,7 +551,9 @@ impl<'a> StudyRun<'a> {
         let mut optical = Vec::new();
         for o in &study.optical {
             for name in &o.pmds {
-                let (fam, v) = find_optical(&presets.optics.families, name)
+                let (fam, v) = presets
+                    .optics
+                    .pmd(name)
                     .map_err(|e| Error::invalid(format!("study: [[optical]] pmds: {e}")))?;
                 for f in &o.fibres {
                     let fibre = presets
