@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 use rayon::prelude::*;
 
-use crate::channel::link::{flipped, host_recipe, host_recipes};
+use crate::channel::link::{host_recipe, host_recipes};
 use crate::com::{ComConfig, ComResult};
 use crate::error::{Error, Result};
 use crate::network::{Network, PortPairing};
@@ -125,15 +125,6 @@ fn list_configs() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `board + net + board` (the board's package end outwards) at the network's frequencies.
-fn with_board(net: &Network, board: &crate::channel::pcb::HostBoard, r0: f64) -> Result<Network> {
-    let f: Vec<f64> = net.frequency_hz.to_vec();
-    let b = board.network(&f, r0)?;
-    let mut n = crate::channel::package::chain(&[b.clone(), net.clone(), flipped(&b)])?;
-    n.name = net.name.clone();
-    Ok(n)
-}
-
 pub fn run(a: ComArgs) -> Result<ExitCode> {
     if a.list_configs {
         return list_configs();
@@ -162,7 +153,7 @@ pub fn run(a: ComArgs) -> Result<ExitCode> {
     let prepare = |p: &PathBuf| -> Result<Network> {
         let n = load(p)?;
         match &board {
-            Some(b) => with_board(&n, b, r0),
+            Some(b) => crate::reach::com::with_board(&n, b, r0),
             None => Ok(n),
         }
     };

@@ -201,6 +201,20 @@ pub struct CaseResults {
 }
 
 /// COM of the channel for each `(z_p, config)` case; the result is the minimum (Annex 93A.1.2).
+/// `board + net + board` (the board's package end outwards) at the network's frequencies: a
+/// cable assembly as the CA test sees it (host boards added at both ends).
+pub fn with_board(net: &Network, board: &HostBoard, r0: f64) -> Result<Network> {
+    let f: Vec<f64> = net.frequency_hz.to_vec();
+    let b = board.network(&f, r0)?;
+    let mut n = crate::channel::package::chain(&[
+        b.clone(),
+        net.clone(),
+        crate::channel::link::flipped(&b),
+    ])?;
+    n.name = net.name.clone();
+    Ok(n)
+}
+
 pub fn com_cases(
     cases: &[(f64, ComConfig)],
     search: ComSearch,

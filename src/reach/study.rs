@@ -288,6 +288,9 @@ pub struct Medium {
     /// The connector/fixed loss of a fitted cable at the measured length is not modelled
     /// beyond the preset plugs; its fit's rms residual, dB, is the stated uncertainty.
     pub fit_rms_db: Option<f64>,
+    /// A measured medium's own differential network (its file), for the margin of the file
+    /// itself at its length.
+    pub network: Option<Network>,
 }
 
 /// The media of a study, with the measured ones given as their differential networks (in
@@ -303,6 +306,7 @@ pub fn media(study: &Study, presets: &Presets, measured: &[Network]) -> Result<V
                         label: format!("twinax {g}AWG"),
                         cable: TwinaxParams::from_preset(&presets.twinax, g as f64),
                         fit_rms_db: None,
+                        network: None,
                     });
                 }
             }
@@ -333,6 +337,7 @@ pub fn media(study: &Study, presets: &Presets, measured: &[Network]) -> Result<V
                     label: format!("measured {name}"),
                     cable: fit.params,
                     fit_rms_db: Some(fit.per_metre.rms_residual_db * length_m),
+                    network: Some(net.clone()),
                 });
             }
         }
@@ -446,6 +451,10 @@ pub struct StudyRow {
     pub conductor_diameter_mm: Option<f64>,
     /// A fitted medium's rms fit residual over its measured length, dB (empty otherwise).
     pub fit_rms_db: Option<f64>,
+    /// A measured medium's criterion margin on the file itself at its measured length, dB
+    /// (nominal rows; IL: the limit less the file's IL at Nyquist; COM: the file's COM, thru
+    /// only, with the preset's host boards, less the threshold; empty for the eye).
+    pub file_margin_db: Option<f64>,
     /// The optical link's transmitter rms spectral width, minimum OMA and the fibre's modal
     /// bandwidth at the PMD's wavelength (optical rows).
     pub rms_spectral_width_nm: Option<f64>,
@@ -454,10 +463,10 @@ pub struct StudyRow {
 }
 
 /// The CSV header of [`StudyRow`].
-pub const CSV_HEADER: &str = "point,points,study,seed,pmd,lane_rate_gbps,signalling_rate_gbd,medium,criterion,sample,reach_m,limited_by,objective_m,margin_at_objective_db,surface_factor,eps_r,tan_delta,roughness_rms_um,z_diff_ohm,conductor_diameter_mm,fit_rms_db,rms_spectral_width_nm,tx_oma_min_dbm,emb_mhz_km";
+pub const CSV_HEADER: &str = "point,points,study,seed,pmd,lane_rate_gbps,signalling_rate_gbd,medium,criterion,sample,reach_m,limited_by,objective_m,margin_at_objective_db,surface_factor,eps_r,tan_delta,roughness_rms_um,z_diff_ohm,conductor_diameter_mm,fit_rms_db,file_margin_db,rms_spectral_width_nm,tx_oma_min_dbm,emb_mhz_km";
 
 /// The number of CSV columns.
-const CSV_COLUMNS: usize = 24;
+const CSV_COLUMNS: usize = 25;
 
 fn opt(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
@@ -476,7 +485,7 @@ impl StudyRow {
     /// equal lines.
     pub fn csv(&self) -> String {
         format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             self.point,
             self.points,
             quote(&self.study),
@@ -498,6 +507,7 @@ impl StudyRow {
             opt(self.z_diff_ohm),
             opt(self.conductor_diameter_mm),
             opt(self.fit_rms_db),
+            opt(self.file_margin_db),
             opt(self.rms_spectral_width_nm),
             opt(self.tx_oma_min_dbm),
             opt(self.emb_mhz_km),
@@ -676,6 +686,7 @@ impl<'a> StudyRun<'a> {
             z_diff_ohm: None,
             conductor_diameter_mm: None,
             fit_rms_db: None,
+            file_margin_db: None,
             rms_spectral_width_nm: Some(fam.rms_spectral_width_nm),
             tx_oma_min_dbm: Some(fam.tx_oma_min_dbm),
             emb_mhz_km: fibre.emb_mhz_km_at(fam.wavelength_nm)?,
@@ -739,6 +750,10 @@ impl<'a> StudyRun<'a> {
             z_diff_ohm: Some(cable.z_diff_ohm),
             conductor_diameter_mm: Some(cable.conductor_diameter_m * 1e3),
             fit_rms_db: medium.fit_rms_db,
+            file_margin_db: match (&medium.network, p.sample) {
+                (Some(net), 0) => self.file_margin(fam, kind, net)?,
+                _ => None,
+            },
             rms_spectral_width_nm: None,
             tx_oma_min_dbm: None,
             emb_mhz_km: None,
@@ -774,6 +789,54 @@ impl<'a> StudyRun<'a> {
                     .ok_or_else(|| Error::invalid(format!("no COM preset for {name}")))?,
             ),
         })
+    }
+
+    /// The margin of a measured file itself under `kind` (None for the eye).
+    fn file_margin(
+        &self,
+        fam: &CopperFamily,
+        kind: CriterionKind,
+        net: &Network,
+    ) -> Result<Option<f64>> {
+        match kind {
+            CriterionKind::Il => {
+                let f = net.frequency_hz.to_vec();
+                let il = net.insertion_loss_db(1, 0)?.to_vec();
+                let fq = fam.nyquist_hz();
+                let k = f.partition_point(|&x| x < fq);
+                if k == 0 || k >= f.len() {
+                    return Ok(None);
+                }
+                let t = (fq - f[k - 1]) / (f[k] - f[k - 1]);
+                Ok(Some(
+                    fam.ca_il_max_db - (il[k - 1] + t * (il[k] - il[k - 1])),
+                ))
+            }
+            CriterionKind::Com => {
+                let Some(preset) =
+                    crate::presets::com::com_preset_for_rate(fam.signalling_rate_gbd)?
+                else {
+                    return Ok(None);
+                };
+                let board = match preset.info.as_ref().and_then(|i| i.host_board.as_deref()) {
+                    Some(h) => Some(host_recipe(&self.hosts, h)?.board.clone()),
+                    None => None,
+                };
+                let thru = match &board {
+                    Some(b) => super::com::with_board(net, b, preset.config.r0_ohm)?,
+                    None => net.clone(),
+                };
+                let r = super::com::com_cases(
+                    &preset.case_configs()?,
+                    super::com::ComSearch::Local,
+                    &thru,
+                    &[],
+                    &[],
+                )?;
+                Ok(Some(r.com_db - preset.threshold_db()))
+            }
+            CriterionKind::Eye => Ok(None),
+        }
     }
 
     /// The nominal cable's margin of (PMD, medium, criterion) at each length, dB.
@@ -1025,9 +1088,10 @@ pub fn parse_csv_rows(name: &str, text: &str) -> Result<Vec<StudyRow>> {
             z_diff_ohm: maybe(18, "z_diff_ohm")?,
             conductor_diameter_mm: maybe(19, "conductor_diameter_mm")?,
             fit_rms_db: maybe(20, "fit_rms_db")?,
-            rms_spectral_width_nm: maybe(21, "rms_spectral_width_nm")?,
-            tx_oma_min_dbm: maybe(22, "tx_oma_min_dbm")?,
-            emb_mhz_km: maybe(23, "emb_mhz_km")?,
+            file_margin_db: maybe(21, "file_margin_db")?,
+            rms_spectral_width_nm: maybe(22, "rms_spectral_width_nm")?,
+            tx_oma_min_dbm: maybe(23, "tx_oma_min_dbm")?,
+            emb_mhz_km: maybe(24, "emb_mhz_km")?,
         });
     }
     Ok(rows)
@@ -1078,7 +1142,7 @@ mod tests {
     #[test]
     fn merge_finds_missing_and_duplicated_points() {
         let line = |p: usize| {
-            format!("{p},3,s,1,P,100,53.125,m,il,0,1.5,il,2,0.1,1,1.5,0.001,0,100,0.4,,,,")
+            format!("{p},3,s,1,P,100,53.125,m,il,0,1.5,il,2,0.1,1,1.5,0.001,0,100,0.4,,,,,")
         };
         let part = |ps: &[usize]| {
             let mut t = String::from(CSV_HEADER);
