@@ -12,11 +12,12 @@ use crate::reach::{DAC_SEARCH_MAX_M, ReachRow, TableOptions, dac_table_with};
 
 /// The longest passive DAC and AOC per IEEE PMD, wire gauge and fibre.
 ///
-/// Each row: the longest bulk twinax (plus two plugs) whose insertion loss at the PMD's Nyquist
-/// frequency stays within the clause's cable-assembly limit, from the physical twinax model
-/// (gauge, copper, surface factor, causal dielectric) with every parameter cited in
-/// data/cables/twinax.toml and data/standards/copper.toml. `margin` is the IL margin at the
-/// IEEE reach objective length. Limits graded C or M are not verified against the standard
+/// Each DAC row: the longest bulk twinax (plus two plugs) that meets the criterion — by default
+/// COM ≥ 3 dB where the lane rate has a COM preset, else the clause's cable-assembly insertion
+/// loss at Nyquist (see --criterion) — from the physical twinax model (gauge, copper, surface
+/// factor, causal dielectric) with every parameter cited in data/cables/twinax.toml and
+/// data/standards/copper.toml. `margin` is the criterion's margin at the IEEE reach objective
+/// length; `limited by` says what stops each row. Limits graded C or M are not verified against the standard
 /// text and are flagged. AOC rows: the longest fibre whose optical lane budget (power budget
 /// less internal coupling, fibre attenuation, dispersion and mode-partition penalties; see
 /// `sireach optical budget --help`) stays positive, for the multimode PMDs of data/optics.
@@ -106,7 +107,6 @@ pub struct ReachArgs {
 
 #[derive(clap::Subcommand, Debug)]
 enum ReachCommand {
-    /// Join the CSV parts of a sharded study into the single run's file.
     Merge(crate::cli::study::MergeArgs),
 }
 
