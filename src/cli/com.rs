@@ -355,6 +355,9 @@ fn print_text(
         ),
     ];
     for (name, s, what) in rows {
+        if name == "Q" && n.quant_step_v == 0.0 {
+            continue; // no quantiser in this configuration (N_qb = 0)
+        }
         println!("  σ_{name:<4} {:8.4}   {what}", s * 1e3);
     }
     let evals: usize = res.cases.iter().map(|(_, c)| c.choice.n_evals).sum();

@@ -165,7 +165,7 @@ impl ComPreset {
     /// "verified source" / "N of M values UNCONFIRMED".
     pub fn status(&self) -> String {
         match self.unconfirmed() {
-            (0, _) => "every value sourced".into(),
+            (0, _) => "no value marked UNCONFIRMED".into(),
             (n, t) => format!("{n} of {t} values UNCONFIRMED"),
         }
     }

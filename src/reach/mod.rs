@@ -189,7 +189,7 @@ pub struct ReachRow {
 pub struct ComRowInfo {
     /// The COM preset (`data/standards/com/`), e.g. `100GBASE-CR1`.
     pub preset: String,
-    /// `every value sourced` or `N of M values UNCONFIRMED`.
+    /// `no value marked UNCONFIRMED` or `N of M values UNCONFIRMED`.
     pub preset_status: String,
     pub threshold_db: f64,
     /// COM at the reach length and at the IEEE objective length, dB.
